@@ -1,0 +1,2 @@
+# core/acme
+libcbcore_la_SOURCES +=

@@ -1,0 +1,2 @@
+# core/cli
+libcbcore_la_SOURCES +=

@@ -1,0 +1,2 @@
+# core/cmd
+libcbcore_la_SOURCES +=

@@ -1,0 +1,2 @@
+# core/crypto
+libcbcore_la_SOURCES +=

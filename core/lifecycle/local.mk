@@ -1,0 +1,2 @@
+# core/lifecycle
+libcbcore_la_SOURCES +=

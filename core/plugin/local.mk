@@ -1,0 +1,2 @@
+# core/plugin
+libcbcore_la_SOURCES +=

@@ -1,0 +1,2 @@
+# core/storage
+libcbcore_la_SOURCES +=

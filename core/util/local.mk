@@ -1,0 +1,4 @@
+# core/util: error convention, small containers, logging, display, HTTP
+libcbcore_la_SOURCES += \
+	core/util/err.c core/util/err.h \
+	core/util/strvec.c core/util/strvec.h
