@@ -1,0 +1,44 @@
+/* Plugin discovery (DESIGN 3.3, 3.7): scan $CERTBOT_PLUGIN_PATH (colon
+ * separated) then PLUGINDIR for <name>.so files, dlopen each with
+ * RTLD_NOW | RTLD_LOCAL, check the frozen prefix of certbot_plugin_desc
+ * (major ==, minor <=), validate the descriptor.  A file that fails is
+ * recorded with its reason (PAM-style) instead of failing every command.
+ * Modules stay resident (no dlclose).
+ *
+ * Ownership: the registry owns its entries; descriptors are the plugins'
+ * static data. */
+#ifndef CB_PLUGIN_LOADER_H
+#define CB_PLUGIN_LOADER_H
+
+#include <stddef.h>
+#include <certbot/plugin.h>
+
+#include "util/err.h"
+
+struct plugin {
+    char *name;                        /* from the file name */
+    char *path;                        /* absolute .so path */
+    const struct cb_plugin_desc *desc; /* NULL when broken */
+    char *broken;                      /* reason, or NULL */
+};
+
+struct plugin_registry {
+    struct plugin *items;              /* sorted by name */
+    size_t n;
+};
+
+/* Never fails for a bad plugin file (it is recorded and warned about);
+ * fails for two files with the same name in one directory... and for
+ * "Duplicate plugin name X from A and B." only when both are in the same
+ * search directory (an earlier directory shadows a later one). */
+int plugin_registry_load(struct plugin_registry **out, struct cb_err *err);
+void plugin_registry_free(struct plugin_registry *reg);
+/* Entry by name (broken ones included) or NULL. */
+struct plugin *plugin_find(const struct plugin_registry *reg,
+                           const char *name);
+
+int plugin_is_authenticator(const struct plugin *p); /* auth or dns table */
+int plugin_is_installer(const struct plugin *p);
+int plugin_is_hidden(const struct plugin *p);
+
+#endif

@@ -1,0 +1,39 @@
+/* Logging: letsencrypt.log (always DEBUG) and the terminal (stderr).
+ *
+ * File format is Certbot's "%(asctime)s:%(levelname)s:%(name)s:%(message)s",
+ * e.g. "2026-11-23 18:41:45,123:DEBUG:certbot._internal.main:text".  Until
+ * log_open() succeeds, records are kept in memory and written to the file
+ * when it opens.  The terminal shows WARNING and above by default; each -v
+ * lowers the threshold by 10; --quiet shows ERROR only. */
+#ifndef CB_UTIL_LOG_H
+#define CB_UTIL_LOG_H
+
+#include <certbot/host.h> /* CB_LOG_* levels */
+
+#include "util/err.h"
+
+/* Terminal threshold, e.g. CB_LOG_WARNING - 10 * verbose. */
+void log_set_console_level(int level);
+int log_console_level(void);
+
+/* Rotate <logs_dir>/letsencrypt.log keeping max_backups (0: append, no
+ * rotation), open it (0644 under umask 022) and flush buffered records.
+ * Prints nothing; the caller prints "Saving debug log to ...". */
+int log_open(const char *logs_dir, long max_backups, struct cb_err *err);
+const char *log_path(void); /* NULL until opened; borrowed */
+void log_close(void);
+
+/* logger is the dotted component shown in the file ("certbot.acme"). */
+void log_msg(int level, const char *logger, const char *fmt, ...)
+    CB_PRINTF(3, 4);
+
+#define log_debug(...) log_msg(CB_LOG_DEBUG, LOG_COMPONENT, __VA_ARGS__)
+#define log_info(...) log_msg(CB_LOG_INFO, LOG_COMPONENT, __VA_ARGS__)
+#define log_warning(...) log_msg(CB_LOG_WARNING, LOG_COMPONENT, __VA_ARGS__)
+#define log_error(...) log_msg(CB_LOG_ERROR, LOG_COMPONENT, __VA_ARGS__)
+
+#ifndef LOG_COMPONENT
+#define LOG_COMPONENT "certbot"
+#endif
+
+#endif
