@@ -1,0 +1,160 @@
+/* freeport: small socket helper for the integration tests.
+ *
+ *   freeport [N]          print N (default 1) distinct free TCP ports on
+ *                         127.0.0.1, one per line.  All N sockets are bound
+ *                         at the same time, so the ports differ.
+ *   freeport --hold PORT [SECONDS]
+ *                         bind and listen on PORT (dual-stack [::] if the
+ *                         host has IPv6, plus 127.0.0.1/0.0.0.0 otherwise),
+ *                         print "listening" and sleep until killed or until
+ *                         SECONDS (default 300) have passed.  Used to
+ *                         occupy the http-01 port (A-240).
+ *
+ * Exit status: 0 on success, 1 on any socket error (message on stderr). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_PORTS 32
+
+static int parse_num(const char *s, long lo, long hi, long *out)
+{
+    char *end = NULL;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int print_free_ports(long n)
+{
+    int fds[MAX_PORTS];
+    unsigned short ports[MAX_PORTS];
+    int i, rc = 0;
+
+    for (i = 0; i < n; i++)
+        fds[i] = -1;
+    for (i = 0; i < n; i++) {
+        struct sockaddr_in sa;
+        socklen_t len = sizeof(sa);
+
+        fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+        if (fds[i] < 0) {
+            perror("freeport: socket");
+            rc = 1;
+            goto out;
+        }
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sa.sin_port = 0;
+        if (bind(fds[i], (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+            getsockname(fds[i], (struct sockaddr *)&sa, &len) != 0) {
+            perror("freeport: bind");
+            rc = 1;
+            goto out;
+        }
+        ports[i] = ntohs(sa.sin_port);
+    }
+    for (i = 0; i < n; i++)
+        printf("%u\n", (unsigned)ports[i]);
+out:
+    for (i = 0; i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    return rc;
+}
+
+static int listen_v6(unsigned short port)
+{
+    struct sockaddr_in6 sa;
+    int off = 0, fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return -1;
+    /* dual-stack: also covers every IPv4 address */
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+    memset(&sa, 0, sizeof(sa));
+    sa.sin6_family = AF_INET6;
+    sa.sin6_addr = in6addr_any;
+    sa.sin6_port = htons(port);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+        listen(fd, 16) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int listen_v4(unsigned short port)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return -1;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_ANY);
+    sa.sin_port = htons(port);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+        listen(fd, 16) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int hold_port(long port, long seconds)
+{
+    int fd6 = listen_v6((unsigned short)port);
+    int fd4 = fd6 < 0 ? listen_v4((unsigned short)port) : -1;
+
+    if (fd6 < 0 && fd4 < 0) {
+        fprintf(stderr, "freeport: cannot listen on port %ld: %s\n", port,
+                strerror(errno));
+        return 1;
+    }
+    printf("listening\n");
+    fflush(stdout);
+    /* sleep() returns early on signals; the default SIGTERM action ends us */
+    while (seconds > 0) {
+        unsigned int left = sleep(1);
+
+        seconds -= 1 - (long)left;
+    }
+    if (fd6 >= 0)
+        close(fd6);
+    if (fd4 >= 0)
+        close(fd4);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    long n = 1, port, secs = 300;
+
+    if (argc >= 3 && strcmp(argv[1], "--hold") == 0) {
+        if (parse_num(argv[2], 1, 65535, &port) != 0 ||
+            (argc >= 4 && parse_num(argv[3], 1, 3600, &secs) != 0)) {
+            fprintf(stderr, "usage: freeport --hold PORT [SECONDS]\n");
+            return 1;
+        }
+        return hold_port(port, secs);
+    }
+    if (argc >= 2 && parse_num(argv[1], 1, MAX_PORTS, &n) != 0) {
+        fprintf(stderr, "usage: freeport [N (1..%d)] | --hold PORT [SECONDS]\n",
+                MAX_PORTS);
+        return 1;
+    }
+    return print_free_ports(n);
+}
