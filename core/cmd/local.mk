@@ -1,2 +1,4 @@
 # core/cmd
 libcbcore_la_SOURCES +=
+libcbcore_la_SOURCES += core/cmd/cmd.h \
+	core/cmd/certonly.c core/cmd/register.c core/cmd/certificates.c

@@ -1,2 +1,11 @@
-# core/lifecycle
-libcbcore_la_SOURCES +=
+# core/lifecycle: the flows that tie rooms together (startup, account,
+# challenge solving, lineage decisions, renewal params)
+libcbcore_la_SOURCES += \
+	core/lifecycle/startup.c core/lifecycle/startup.h \
+	core/lifecycle/session.c core/lifecycle/session.h \
+	core/lifecycle/plugin_select.c core/lifecycle/plugin_select.h \
+	core/lifecycle/obtain.c core/lifecycle/obtain.h \
+	core/lifecycle/names.c core/lifecycle/names.h \
+	core/lifecycle/lineage_choice.c core/lifecycle/lineage_choice.h \
+	core/lifecycle/renew_decision.c core/lifecycle/renew_decision.h \
+	core/lifecycle/renewal_params.c core/lifecycle/renewal_params.h

@@ -1,5 +1,5 @@
 /* A certificate lineage: archive/<name>/{cert,chain,fullchain,privkey}N.pem,
- * live/<name>/*.pem relative symlinks and renewal/<name>.conf (SPEC 3.1,
+ * live/<name>/<kind>.pem relative symlinks and renewal/<name>.conf (SPEC 3.1,
  * 3.2).
  *
  * Crash safety: a new lineage becomes visible only when its renewal conf
@@ -28,7 +28,7 @@ struct lineage {
     struct renewal_conf *conf;
 };
 
-/* Sorted (strcmp on file name) absolute paths of <config>/renewal/*.conf. */
+/* Sorted (strcmp on file name) absolute paths of <config>/renewal/<name>.conf. */
 int lineage_list_confs(const char *config_dir, struct strvec *out,
                        struct cb_err *err);
 /* Path of <config>/renewal/<name>.conf (caller frees). */

@@ -1,0 +1,343 @@
+/* certonly (alias auth): obtain or renew a certificate without installing
+ * it (SPEC 1, 4.1, 4.3). */
+#define LOG_COMPONENT "certbot._internal.main"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "crypto/cert.h"
+#include "crypto/key.h"
+#include "lifecycle/lineage_choice.h"
+#include "lifecycle/names.h"
+#include "lifecycle/obtain.h"
+#include "lifecycle/plugin_select.h"
+#include "lifecycle/renewal_params.h"
+#include "lifecycle/session.h"
+#include "storage/lineage.h"
+#include "util/display.h"
+#include "util/log.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "5.6.0"
+#endif
+
+#define ARCHIVE_KEEP 5
+
+/* Requested identifiers: DNS names then IP addresses. */
+struct names {
+    struct strvec dns, ips, all;
+};
+
+static void names_clear(struct names *n)
+{
+    strvec_clear(&n->dns);
+    strvec_clear(&n->ips);
+    strvec_clear(&n->all);
+}
+
+static int is_ip(const char *s)
+{
+    return strchr(s, ':') != NULL ||
+           strspn(s, "0123456789.") == strlen(s);
+}
+
+static int gather_names(struct cb_config *cfg, struct names *n)
+{
+    size_t nd = 0, ni = 0;
+    const char *const *d = config_list(cfg, "domains", &nd);
+    const char *const *ip = config_list(cfg, "ip_addresses", &ni);
+    int r = CB_OK;
+
+    for (size_t i = 0; r == CB_OK && i < nd; i++)
+        r = strvec_push(&n->dns, d[i]);
+    for (size_t i = 0; r == CB_OK && i < ni; i++)
+        r = strvec_push(&n->ips, ip[i]);
+    for (size_t i = 0; r == CB_OK && i < n->dns.n; i++)
+        r = strvec_push(&n->all, n->dns.v[i]);
+    for (size_t i = 0; r == CB_OK && i < n->ips.n; i++)
+        r = strvec_push(&n->all, n->ips.v[i]);
+    return r;
+}
+
+/* Names from the lineage when only --cert-name was given. */
+static int names_from_lineage(const struct lineage *l, struct names *n,
+                              struct cb_err *err)
+{
+    struct strvec all = {0};
+    int r = lineage_names(l, &all, err);
+
+    for (size_t i = 0; r == CB_OK && i < all.n; i++)
+        r = strvec_push(is_ip(all.v[i]) ? &n->ips : &n->dns, all.v[i]);
+    for (size_t i = 0; r == CB_OK && i < all.n; i++)
+        r = strvec_push(&n->all, all.v[i]);
+    strvec_clear(&all);
+    return r;
+}
+
+/* The lineage name for a new certificate (SPEC 3.1). */
+static int new_lineage_name(struct cb_config *cfg, const struct names *n,
+                            char **out, struct cb_err *err)
+{
+    const char *certname = config_str(cfg, "certname");
+    const char *first = n->all.v[0];
+
+    if (certname) {
+        if (strchr(certname, '/'))
+            return cb_err_set(err, CB_ERR_CONFIG,
+                              "The provided certname cannot be used as a "
+                              "lineage name because it contains an illegal "
+                              "character (i.e. filepath separator).");
+        *out = strdup(certname);
+    } else {
+        if (strncmp(first, "*.", 2) == 0)
+            first += 2;
+        if (strchr(first, '/'))
+            return cb_err_set(err, CB_ERR_CONFIG,
+                              "The provided domain cannot be used as a "
+                              "lineage name because it contains an illegal "
+                              "character (i.e. filepath separator). Please "
+                              "use --cert-name to specify a different name.");
+        *out = strdup(first);
+    }
+    return *out ? CB_OK : cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+}
+
+/* Key parameters: explicit flags win; an existing lineage keeps its type
+ * (SPEC 4.7). */
+static int make_key(struct cb_config *cfg, const struct lineage *l,
+                    EVP_PKEY **out, struct cb_err *err)
+{
+    const char *type = config_str(cfg, "key_type");
+    const char *curve = config_str(cfg, "elliptic_curve");
+    long bits = config_int(cfg, "rsa_key_size");
+
+    if (l && !config_is_set(cfg, "key_type")) {
+        EVP_PKEY *old = NULL;
+        struct cb_err ignore = {0};
+        if (key_load_file(l->path[LK_PRIVKEY], &old, &ignore) == CB_OK) {
+            if (key_type(old))
+                type = key_type(old);
+            config_set(cfg, "key_type", type, CONFIG_RUNTIME);
+            EVP_PKEY_free(old);
+        }
+    }
+    if (!type)
+        type = "ecdsa";
+    return key_generate(type, bits > 0 ? (int)bits : 2048,
+                        curve ? curve : "secp256r1", out, err);
+}
+
+static void format_date(int64_t t, char *buf, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+
+    gmtime_r(&tt, &tm);
+    strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+static void report_success(struct cb_config *cfg, const struct lineage *l)
+{
+    struct cert_info ci = {0};
+    struct cb_err ignore = {0};
+    char date[32] = "?";
+
+    if (cert_info_load(l->path[LK_CERT], &ci, &ignore) == CB_OK)
+        format_date(ci.not_after, date, sizeof(date));
+    cert_info_free(&ci);
+    display_notifyf(0,
+                    "\nSuccessfully received certificate.\n"
+                    "Certificate is saved at: %s\n"
+                    "Key is saved at:         %s\n"
+                    "This certificate expires on %s.\n"
+                    "These files will be updated when the certificate "
+                    "renews.",
+                    l->path[LK_FULLCHAIN], l->path[LK_PRIVKEY], date);
+    if (config_bool(cfg, "preconfigured_renewal")) {
+        display_notify("Certbot has set up a scheduled task to automatically "
+                       "renew this certificate in the background.", 0);
+    } else {
+        display_notify("\nNEXT STEPS:\n- The certificate will need to be "
+                       "renewed before it expires. Certbot can automatically "
+                       "renew the certificate in the background, but you may "
+                       "need to take steps to enable that functionality. See "
+                       "https://certbot.org/renewal-setup for instructions.",
+                       0);
+    }
+    if (!strstr(config_str(cfg, "server"), "staging"))
+        display_notify("\n- - - - - - - - - - - - - - - - - - - - - - - - - "
+                       "- - - - - - - - - - - - - - -\n"
+                       "If you like Certbot, please consider supporting our "
+                       "work by:\n"
+                       " * Donating to ISRG / Let's Encrypt:   "
+                       "https://letsencrypt.org/donate\n"
+                       " * Donating to EFF:                    "
+                       "https://eff.org/donate-le\n"
+                       "- - - - - - - - - - - - - - - - - - - - - - - - - - "
+                       "- - - - - - - - - - - - - -",
+                       0);
+}
+
+static int save_new(struct cb_config *cfg, const struct names *n,
+                    const struct obtain_result *res, EVP_PKEY *key,
+                    struct lineage **out, struct cb_err *err)
+{
+    char *name = NULL, *pem = NULL;
+    size_t pem_len = 0;
+    int r;
+
+    r = new_lineage_name(cfg, n, &name, err);
+    if (r == CB_OK)
+        r = key_to_pem(key, &pem, &pem_len, err);
+    if (r == CB_OK)
+        r = lineage_create(config_str(cfg, "config_dir"), name, res->cert,
+                           res->chain, res->fullchain, pem, pem_len,
+                           PACKAGE_VERSION, out, err);
+    if (pem)
+        key_pem_free(pem, pem_len);
+    free(name);
+    return r;
+}
+
+static int save_successor(struct cb_config *cfg, struct lineage *l,
+                          const struct obtain_result *res, EVP_PKEY *key,
+                          int reused, struct cb_err *err)
+{
+    char *pem = NULL;
+    size_t pem_len = 0;
+    int version = 0, r = CB_OK;
+
+    (void)cfg;
+    if (!reused)
+        r = key_to_pem(key, &pem, &pem_len, err);
+    if (r == CB_OK)
+        r = lineage_save_successor(l, res->cert, res->chain, res->fullchain,
+                                   pem, pem_len, PACKAGE_VERSION, &version,
+                                   err);
+    if (pem)
+        key_pem_free(pem, pem_len);
+    if (r == CB_OK)
+        r = lineage_truncate(l, ARCHIVE_KEEP, err);
+    return r;
+}
+
+int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
+{
+    struct cb_config *cfg = ctx->cfg;
+    struct plugin_inst *auth = NULL;
+    struct session s = {0};
+    struct names n = {{0}};
+    struct lineage_choice choice = {0};
+    struct obtain_result res = {0};
+    struct obtain_req req = {0};
+    EVP_PKEY *key = NULL;
+    char *summary = NULL;
+    int dry = config_bool(cfg, "dry_run"), reused = 0, r;
+
+    if (config_str(cfg, "csr")) {
+        r = cb_err_set(err, CB_ERR_NOT_SUPPORTED,
+                       "--csr is not supported by this build yet");
+        goto out;
+    }
+    r = select_authenticator(ctx, &auth, err);
+    if (r != CB_OK)
+        goto out;
+    log_info("Plugins selected: Authenticator %s, Installer None",
+             plugin_inst_plugin(auth)->name);
+    r = session_open(cfg, &s, err);
+    if (r == CB_OK)
+        r = session_account(cfg, &s, 1, err);
+    if (r != CB_OK)
+        goto out;
+    config_set(cfg, "account", s.account->id, CONFIG_RUNTIME);
+
+    r = gather_names(cfg, &n);
+    if (r != CB_OK)
+        goto out;
+    if (n.all.n == 0 && !config_str(cfg, "certname")) {
+        r = cb_err_set(err, CB_ERR_CONFIG,
+                       "Please specify --domains, --ip-address, or "
+                       "--installer that will help in domain names "
+                       "autodiscovery, or --cert-name for an existing "
+                       "certificate name.");
+        goto out;
+    }
+    r = lineage_choose(cfg, &n.all, &choice, err);
+    if (r != CB_OK)
+        goto out;
+    if (n.all.n == 0) {
+        if (!choice.lineage) {
+            r = cb_err_set(err, CB_ERR_CONFIG,
+                           "No certificate with name %s found. Use -d to "
+                           "specify domains, or run certbot certificates to "
+                           "see possible certificate names.",
+                           config_str(cfg, "certname"));
+            goto out;
+        }
+        r = names_from_lineage(choice.lineage, &n, err);
+        if (r != CB_OK)
+            goto out;
+    }
+    if (choice.action == LA_KEEP) {
+        display_notify("Certificate not yet due for renewal; no action "
+                       "taken.", 0);
+        goto out;
+    }
+
+    summary = names_summary((const char *const *)n.all.v, n.all.n);
+    if (choice.action == LA_NEW)
+        display_notifyf(0, "%s %s",
+                        dry ? "Simulating a certificate request for"
+                            : "Requesting a certificate for",
+                        summary ? summary : "");
+    else
+        display_notifyf(0, "%s %s",
+                        dry ? "Simulating renewal of an existing certificate "
+                              "for"
+                            : "Renewing an existing certificate for",
+                        summary ? summary : "");
+
+    if (choice.lineage && config_bool(cfg, "reuse_key") &&
+        !config_bool(cfg, "new_key")) {
+        r = key_load_file(choice.lineage->path[LK_PRIVKEY], &key, err);
+        reused = 1;
+    } else {
+        r = make_key(cfg, choice.lineage, &key, err);
+    }
+    if (r != CB_OK)
+        goto out;
+    req.dns = (const char *const *)n.dns.v;
+    req.ips = (const char *const *)n.ips.v;
+    req.key = key;
+    r = obtain_certificate(cfg, s.acme, auth, &req, &res, err);
+    if (r != CB_OK)
+        goto out;
+    if (dry) {
+        display_notify("The dry run was successful.", 0);
+        goto out;
+    }
+
+    if (choice.action == LA_NEW)
+        r = save_new(cfg, &n, &res, key, &choice.lineage, err);
+    else
+        r = save_successor(cfg, choice.lineage, &res, key, reused, err);
+    if (r == CB_OK)
+        r = renewal_params_store(choice.lineage->conf, cfg, err);
+    if (r == CB_OK)
+        r = renewal_conf_save(choice.lineage->conf, err);
+    if (r != CB_OK)
+        goto out;
+    report_success(cfg, choice.lineage);
+out:
+    free(summary);
+    EVP_PKEY_free(key);
+    obtain_result_free(&res);
+    lineage_choice_free(&choice);
+    names_clear(&n);
+    session_close(&s);
+    plugin_inst_free(auth);
+    return r;
+}

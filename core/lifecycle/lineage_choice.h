@@ -1,0 +1,29 @@
+/* What to do with the requested names given the existing lineages
+ * (SPEC 4.3): a new lineage, a new version of an existing one, or keep.
+ *
+ * Ownership: struct lineage_choice owns the lineage and names. */
+#ifndef CB_LIFECYCLE_LINEAGE_CHOICE_H
+#define CB_LIFECYCLE_LINEAGE_CHOICE_H
+
+#include "cli/config.h"
+#include "storage/lineage.h"
+#include "util/err.h"
+#include "util/strvec.h"
+
+enum lineage_action { LA_NEW, LA_RENEW, LA_KEEP };
+
+struct lineage_choice {
+    enum lineage_action action;
+    struct lineage *lineage;     /* NULL for LA_NEW */
+};
+
+/* names: the requested DNS names and IPs together (certonly passes both). */
+int lineage_choose(struct cb_config *cfg, const struct strvec *names,
+                   struct lineage_choice *out, struct cb_err *err);
+void lineage_choice_free(struct lineage_choice *c);
+
+/* The identifiers (DNS then IPs) of a lineage's current certificate. */
+int lineage_names(const struct lineage *l, struct strvec *out,
+                  struct cb_err *err);
+
+#endif

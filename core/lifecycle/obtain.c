@@ -1,0 +1,411 @@
+#define LOG_COMPONENT "certbot._internal.auth_handler"
+
+#include "lifecycle/obtain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "acme/b64.h"
+#include "crypto/cert.h"
+#include "crypto/csr.h"
+#include "util/display.h"
+#include "util/log.h"
+#include "util/strvec.h"
+
+#define MAX_CHALL_TYPES 8
+#define AUTHZ_MAX_POLLS 30
+
+/* One authorization we have to solve, with the challenge we chose. */
+struct pending {
+    struct acme_authz authz;
+    const struct acme_challenge *chall;  /* into authz.challenges */
+    struct cb_challenge cb;
+    char *keyauth, *validation, *validation_name, *ident;
+};
+
+static const char *chall_name(uint32_t type)
+{
+    switch (type) {
+    case CB_CHALL_HTTP01: return "http-01";
+    case CB_CHALL_DNS01: return "dns-01";
+    case CB_CHALL_TLSALPN01: return "tls-alpn-01";
+    default: return "";
+    }
+}
+
+/* The plugin's preference order filtered and reordered by
+ * --preferred-challenges (Certbot keeps only types the plugin supports). */
+static int chall_prefs(struct cb_config *cfg, struct plugin_inst *auth,
+                       const char *ident, uint32_t *types, size_t *n,
+                       struct cb_err *err)
+{
+    uint32_t plugin_types[MAX_CHALL_TYPES];
+    size_t np = MAX_CHALL_TYPES, npref = 0, out = 0;
+    const char *const *pref = config_list(cfg, "pref_challs", &npref);
+    int r;
+
+    r = plugin_inst_chall_pref(auth, ident, plugin_types, &np, err);
+    if (r != CB_OK)
+        return r;
+    if (npref == 0) {
+        memcpy(types, plugin_types, np * sizeof(*types));
+        *n = np;
+        return CB_OK;
+    }
+    for (size_t i = 0; i < npref && out < *n; i++)
+        for (size_t j = 0; j < np; j++)
+            if (strcmp(pref[i], chall_name(plugin_types[j])) == 0)
+                types[out++] = plugin_types[j];
+    if (out == 0)
+        return cb_err_set(err, CB_ERR_CONFIG,
+                          "None of the preferred challenges are supported by "
+                          "the selected plugin");
+    *n = out;
+    return CB_OK;
+}
+
+static int choose_challenge(struct cb_config *cfg, struct plugin_inst *auth,
+                            struct pending *p, struct cb_err *err)
+{
+    uint32_t types[MAX_CHALL_TYPES];
+    size_t n = MAX_CHALL_TYPES;
+    int only_dns = 1, r;
+
+    r = chall_prefs(cfg, auth, p->ident, types, &n, err);
+    if (r != CB_OK)
+        return r;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < p->authz.n_challenges; j++) {
+            const struct acme_challenge *c = &p->authz.challenges[j];
+            if (strcmp(c->type, chall_name(types[i])) == 0) {
+                p->chall = c;
+                p->cb.type = types[i];
+                return CB_OK;
+            }
+        }
+    }
+    for (size_t j = 0; j < p->authz.n_challenges; j++)
+        if (strcmp(p->authz.challenges[j].type, "dns-01") != 0)
+            only_dns = 0;
+    return cb_err_set(err, CB_ERR_PLUGIN,
+                      "Client with the currently selected authenticator does "
+                      "not support any combination of challenges that will "
+                      "satisfy the CA.%s",
+                      only_dns ? " You may need to use an authenticator plugin "
+                                 "that can do challenges over DNS."
+                               : "");
+}
+
+static char *dns01_value(const char *keyauth)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+
+    if (!EVP_Digest(keyauth, strlen(keyauth), md, &len, EVP_sha256(), NULL))
+        return NULL;
+    return b64url_encode(md, len);
+}
+
+/* Fill the ABI view of the challenge: the core does the crypto so
+ * plugins never have to. */
+static int fill_challenge(struct acme_client *acme, struct pending *p,
+                          struct cb_err *err)
+{
+    p->keyauth = acme_key_authorization(acme, p->chall->token);
+    if (!p->keyauth)
+        return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    if (p->cb.type == CB_CHALL_DNS01) {
+        p->validation = dns01_value(p->keyauth);
+        if (asprintf(&p->validation_name, "_acme-challenge.%s",
+                     p->authz.ident_value) < 0)
+            p->validation_name = NULL;
+    } else {
+        p->validation = strdup(p->keyauth);
+        if (asprintf(&p->validation_name, "/.well-known/acme-challenge/%s",
+                     p->chall->token) < 0)
+            p->validation_name = NULL;
+    }
+    if (!p->validation || !p->validation_name)
+        return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    p->cb.struct_size = sizeof(p->cb);
+    p->cb.ident_type = strcmp(p->authz.ident_type, "ip") == 0 ? CB_IDENT_IP
+                                                               : CB_IDENT_DNS;
+    p->cb.identifier = p->ident;
+    p->cb.token = p->chall->token;
+    p->cb.key_authorization = p->keyauth;
+    p->cb.validation = p->validation;
+    p->cb.validation_name = p->validation_name;
+    return CB_OK;
+}
+
+static void pending_free(struct pending *p)
+{
+    acme_authz_free(&p->authz);
+    free(p->keyauth);
+    free(p->validation);
+    free(p->validation_name);
+    free(p->ident);
+}
+
+/* Certbot's report of failed authorizations, on stdout. */
+static void report_failures(struct plugin_inst *auth, struct pending *ps,
+                            size_t n, const struct cb_challenge *const *cbs,
+                            size_t ncb)
+{
+    const char *hint;
+    size_t shown = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        const json_t *e = NULL;
+        const char *type, *detail;
+        if (strcmp(ps[i].authz.status, "valid") == 0)
+            continue;
+        if (shown++ == 0)
+            display_notifyf(0,
+                            "\nCertbot failed to authenticate some domains "
+                            "(authenticator: %s). The Certificate Authority "
+                            "reported these problems:",
+                            plugin_inst_plugin(auth)->name);
+        for (size_t j = 0; j < ps[i].authz.n_challenges; j++)
+            if (ps[i].authz.challenges[j].error)
+                e = ps[i].authz.challenges[j].error;
+        type = e ? json_string_value(json_object_get(e, "type")) : NULL;
+        detail = e ? json_string_value(json_object_get(e, "detail")) : NULL;
+        if (type && strncmp(type, "urn:ietf:params:acme:error:", 27) == 0)
+            type += 27;
+        display_notifyf(0, "  Identifier: %s\n  Type:   %s\n  Detail: %s",
+                        ps[i].ident, type ? type : "unknown",
+                        detail ? detail : "(no detail)");
+    }
+    hint = plugin_inst_auth_hint(auth, cbs, ncb);
+    if (hint)
+        display_notifyf(0, "\nHint: %s\n", hint);
+}
+
+/* Wait for the user (or a tool) to inspect challenges (--debug-challenges). */
+static void debug_pause(struct cb_config *cfg, struct pending *ps, size_t n)
+{
+    int cont = 0;
+    struct cb_err ignore = {0};
+
+    if (!config_bool(cfg, "debug_challenges"))
+        return;
+    if (log_console_level() <= CB_LOG_INFO)
+        for (size_t i = 0; i < n; i++)
+            display_notifyf(0, "Challenge %s for %s: %s -> %s",
+                            ps[i].chall->type, ps[i].ident,
+                            ps[i].validation_name, ps[i].validation);
+    display_yesno("Challenges loaded. Press continue to submit to CA.",
+                  "Continue", "Continue", 1, NULL, &cont, &ignore);
+}
+
+static int solve_authorizations(struct cb_config *cfg,
+                                struct acme_client *acme,
+                                struct plugin_inst *auth,
+                                const struct acme_order *order,
+                                struct cb_err *err)
+{
+    size_t n = order->authorizations.n, todo = 0;
+    struct pending *ps = calloc(n + 1, sizeof(*ps));
+    const struct cb_challenge **cbs = calloc(n + 1, sizeof(*cbs));
+    struct cb_err cerr = {0};
+    int performed = 0, failed = 0, r = CB_OK;
+
+    if (!ps || !cbs) {
+        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct pending *p = &ps[i];
+        r = acme_authz_get(acme, order->authorizations.v[i], &p->authz, err);
+        if (r != CB_OK)
+            goto out;
+        if (asprintf(&p->ident, "%s%s", p->authz.wildcard ? "*." : "",
+                     p->authz.ident_value) < 0) {
+            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        /* Valid authorizations (reuse) need no challenge. */
+        if (strcmp(p->authz.status, "valid") == 0)
+            continue;
+        r = choose_challenge(cfg, auth, p, err);
+        if (r == CB_OK)
+            r = fill_challenge(acme, p, err);
+        if (r != CB_OK)
+            goto out;
+        cbs[todo++] = &p->cb;
+    }
+    if (todo == 0)
+        goto out;
+
+    performed = 1;
+    r = plugin_inst_perform(auth, cbs, todo, err);
+    if (r != CB_OK)
+        goto out;
+    debug_pause(cfg, ps, n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!ps[i].chall)
+            continue;
+        r = acme_challenge_answer(acme, ps[i].chall->url, err);
+        if (r != CB_OK)
+            goto out;
+    }
+    log_info("Waiting for verification...");
+    for (size_t i = 0; i < n; i++) {
+        struct acme_authz fresh = {0};
+        if (!ps[i].chall)
+            continue;
+        r = acme_authz_poll(acme, ps[i].authz.url, AUTHZ_MAX_POLLS, &fresh,
+                            err);
+        if (r != CB_OK) {
+            acme_authz_free(&fresh);
+            goto out;
+        }
+        /* Keep our chosen-challenge pointer valid: swap only the state. */
+        free(ps[i].authz.status);
+        ps[i].authz.status = fresh.status;
+        fresh.status = NULL;
+        for (size_t j = 0; j < fresh.n_challenges; j++) {
+            if (strcmp(fresh.challenges[j].type, ps[i].chall->type) != 0)
+                continue;
+            for (size_t k = 0; k < ps[i].authz.n_challenges; k++) {
+                struct acme_challenge *c = &ps[i].authz.challenges[k];
+                if (strcmp(c->type, ps[i].chall->type) != 0)
+                    continue;
+                json_decref(c->error);
+                c->error = json_incref(fresh.challenges[j].error);
+            }
+        }
+        acme_authz_free(&fresh);
+        if (strcmp(ps[i].authz.status, "valid") != 0)
+            failed++;
+    }
+    if (failed) {
+        report_failures(auth, ps, n, cbs, todo);
+        r = cb_err_set(err, CB_ERR_ACME, "Some challenges have failed.");
+    }
+out:
+    /* Cleanup always runs for what perform was given (DESIGN 3.8 rule 4). */
+    if (performed && plugin_inst_cleanup(auth, cbs, todo, &cerr) != CB_OK)
+        log_warning("Cleanup of challenges failed: %s", cb_err_msg(&cerr));
+    for (size_t i = 0; ps && i < n; i++)
+        pending_free(&ps[i]);
+    free(ps);
+    free(cbs);
+    return r;
+}
+
+/* Split the CA's chain into cert + chain, re-encoded (SPEC 3.2). */
+static int split_chain(const char *pem, struct obtain_result *out,
+                       struct cb_err *err)
+{
+    struct strvec certs = {0};
+    struct strvec rest = {0};
+    int r;
+
+    r = pem_split_certs(pem, strlen(pem), &certs, err);
+    if (r != CB_OK)
+        goto out;
+    if (certs.n < 2) {
+        r = cb_err_set(err, CB_ERR_ACME,
+                       "failed to parse fullchain into cert and chain: less "
+                       "than 2 certificates in chain");
+        goto out;
+    }
+    for (size_t i = 1; i < certs.n; i++)
+        strvec_push(&rest, certs.v[i]);
+    out->cert = strdup(certs.v[0]);
+    out->chain = strvec_join(&rest, "");
+    if (out->cert && out->chain &&
+        asprintf(&out->fullchain, "%s%s", out->cert, out->chain) < 0)
+        out->fullchain = NULL;
+    if (!out->cert || !out->chain || !out->fullchain)
+        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+out:
+    strvec_clear(&certs);
+    strvec_clear(&rest);
+    return r;
+}
+
+int obtain_certificate(struct cb_config *cfg, struct acme_client *acme,
+                       struct plugin_inst *auth, const struct obtain_req *req,
+                       struct obtain_result *out, struct cb_err *err)
+{
+    struct acme_order order = {0};
+    unsigned char *csr = NULL;
+    size_t csr_len = 0;
+    char *pem = NULL;
+    const char *preferred = config_str(cfg, "preferred_chain");
+    const char *profile = config_str(cfg, "required_profile");
+    long timeout = config_int(cfg, "issuance_timeout");
+    int matched = 1, r;
+
+    memset(out, 0, sizeof(*out));
+    if (!profile)
+        profile = config_str(cfg, "preferred_profile");
+    r = acme_order_new(acme, req->dns, req->ips, profile, NULL, &order, err);
+    if (r != CB_OK)
+        goto out;
+    if (config_bool(cfg, "dry_run")) {
+        /* A dry run must really exercise the challenges: deactivate
+         * reused valid authorizations and order again. */
+        int deactivated = 0;
+        for (size_t i = 0; i < order.authorizations.n; i++) {
+            struct acme_authz a = {0};
+            if (acme_authz_get(acme, order.authorizations.v[i], &a, err) ==
+                    CB_OK &&
+                strcmp(a.status, "valid") == 0 &&
+                acme_authz_deactivate(acme, a.url, err) == CB_OK)
+                deactivated++;
+            acme_authz_free(&a);
+        }
+        cb_err_reset(err);
+        if (deactivated) {
+            acme_order_free(&order);
+            r = acme_order_new(acme, req->dns, req->ips, profile, NULL,
+                               &order, err);
+            if (r != CB_OK)
+                goto out;
+        }
+    }
+    r = solve_authorizations(cfg, acme, auth, &order, err);
+    if (r != CB_OK)
+        goto out;
+    r = csr_make(req->key, req->dns, req->ips,
+                 config_bool(cfg, "must_staple"), &csr, &csr_len, err);
+    if (r != CB_OK)
+        goto out;
+    r = acme_order_finalize(acme, &order, csr, csr_len,
+                            timeout > 0 ? timeout : 90, err);
+    if (r != CB_OK)
+        goto out;
+    r = acme_certificate_get(acme, &order, preferred, &pem, &matched, err);
+    if (r != CB_OK)
+        goto out;
+    if (preferred && !matched)
+        log_warning("Certbot has been configured to prefer certificate "
+                    "chains with issuer '%s', but no chain from the CA "
+                    "matched this issuer. Using the default certificate "
+                    "chain instead.",
+                    preferred);
+    r = split_chain(pem, out, err);
+out:
+    if (r != CB_OK)
+        obtain_result_free(out);
+    acme_order_free(&order);
+    OPENSSL_free(csr);
+    free(pem);
+    return r;
+}
+
+void obtain_result_free(struct obtain_result *res)
+{
+    free(res->cert);
+    free(res->chain);
+    free(res->fullchain);
+    memset(res, 0, sizeof(*res));
+}

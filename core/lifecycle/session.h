@@ -1,0 +1,38 @@
+/* An ACME session for one command: the HTTP client (trust, user agent),
+ * the ACME client for the configured server, and the account in use.
+ *
+ * Ownership: struct session owns all three; session_close frees them. */
+#ifndef CB_LIFECYCLE_SESSION_H
+#define CB_LIFECYCLE_SESSION_H
+
+#include "acme/client.h"
+#include "cli/config.h"
+#include "storage/account_store.h"
+#include "util/err.h"
+#include "util/http.h"
+
+struct session {
+    struct http_client *http;
+    struct acme_client *acme;
+    struct account *account;  /* NULL until session_account() */
+    char *server;
+};
+
+/* Connect to the configured server (dest "server"). */
+int session_open(struct cb_config *cfg, struct session *s,
+                 struct cb_err *err);
+void session_close(struct session *s);
+
+/* Choose the account for this server, or register one (SPEC 4.12).
+ * allow_register = 0 fails when none exists.  Sets the client's key+kid. */
+int session_account(struct cb_config *cfg, struct session *s,
+                    int allow_register, struct cb_err *err);
+/* Register a new account unconditionally (the register verb checks for
+ * an existing one first). */
+int session_register(struct cb_config *cfg, struct session *s,
+                     struct cb_err *err);
+
+/* The User-Agent for this invocation (SPEC 4.16); caller frees. */
+char *session_user_agent(const struct cb_config *cfg);
+
+#endif
