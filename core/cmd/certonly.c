@@ -229,13 +229,15 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
     struct cb_config *cfg = ctx->cfg;
     struct plugin_inst *auth = NULL;
     struct session s = {0};
-    struct names n = {{0}};
+    struct names n;
     struct lineage_choice choice = {0};
     struct obtain_result res = {0};
     struct obtain_req req = {0};
     EVP_PKEY *key = NULL;
     char *summary = NULL;
     int dry = config_bool(cfg, "dry_run"), reused = 0, r;
+
+    memset(&n, 0, sizeof(n));
 
     if (config_str(cfg, "csr")) {
         r = cb_err_set(err, CB_ERR_NOT_SUPPORTED,
