@@ -42,6 +42,13 @@ void acme_client_set_key(struct acme_client *c, EVP_PKEY *key,
                          const char *kid);
 /* The last problem document received, or NULL. Borrowed. */
 const json_t *acme_last_problem(const struct acme_client *c);
+/* Its "type" ("urn:ietf:params:acme:error:badNonce"), or NULL. Borrowed. */
+const char *acme_last_problem_type(const struct acme_client *c);
+/* One-line "<type> :: <detail> [<ident>: <type> :: <detail>; ...]" form of
+ * a problem document (as used in err, without the context); caller frees. */
+char *acme_problem_to_string(const json_t *problem);
+/* The kid (account URL) in use, or NULL. Borrowed. */
+const char *acme_client_kid(const struct acme_client *c);
 
 /* token "." thumbprint(key); caller frees. */
 char *acme_key_authorization(const struct acme_client *c, const char *token);
@@ -62,6 +69,8 @@ int acme_account_new(struct acme_client *c, const struct acme_account_req *req,
 int acme_account_update(struct acme_client *c, const char *const *contacts,
                         json_t **body, struct cb_err *err);
 int acme_account_deactivate(struct acme_client *c, struct cb_err *err);
+/* POST-as-GET the account URL; *body is the account object (json_decref). */
+int acme_account_get(struct acme_client *c, json_t **body, struct cb_err *err);
 
 /* ---- orders ---- */
 struct acme_order {

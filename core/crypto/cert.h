@@ -39,4 +39,9 @@ void cert_info_free(struct cert_info *ci);
 /* 1 if the certificate's public key matches key. */
 int cert_matches_key(const char *cert_pem, size_t len, EVP_PKEY *key);
 
+/* DER of the first certificate in pem (for revokeCert).  *der is
+ * caller-freed (OPENSSL_free). */
+int cert_pem_to_der(const char *pem, size_t len, unsigned char **der,
+                    size_t *der_len, struct cb_err *err);
+
 #endif

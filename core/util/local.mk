@@ -2,3 +2,5 @@
 libcbcore_la_SOURCES += \
 	core/util/err.c core/util/err.h \
 	core/util/strvec.c core/util/strvec.h
+# core/util/http.c (acme room)
+libcbcore_la_SOURCES += core/util/http.c core/util/http.h

@@ -1,0 +1,184 @@
+/* ACME authorizations and challenges (RFC 8555 7.5). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "acme/session.h"
+
+#define AUTHZ_FIRST_WAIT_S 1.0
+#define AUTHZ_DEFAULT_POLL_S 3L
+
+static void authz_challenge_free(struct acme_challenge *ch)
+{
+    free(ch->type);
+    free(ch->url);
+    free(ch->token);
+    free(ch->status);
+    json_decref(ch->error);
+}
+
+void acme_authz_free(struct acme_authz *a)
+{
+    if (!a)
+        return;
+    free(a->url);
+    free(a->status);
+    free(a->ident_type);
+    free(a->ident_value);
+    for (size_t i = 0; i < a->n_challenges; i++)
+        authz_challenge_free(&a->challenges[i]);
+    free(a->challenges);
+    json_decref(a->json);
+    memset(a, 0, sizeof(*a));
+}
+
+static int authz_parse_challenges(struct acme_authz *a, const json_t *arr)
+{
+    size_t n = json_array_size(arr), i;
+    const json_t *ch;
+
+    if (n == 0)
+        return CB_OK;
+    a->challenges = calloc(n, sizeof(*a->challenges));
+    if (!a->challenges)
+        return CB_ERR_NOMEM;
+    json_array_foreach(arr, i, ch) {
+        struct acme_challenge *out = &a->challenges[a->n_challenges];
+        const json_t *error = json_object_get(ch, "error");
+
+        if (!json_is_object(ch))
+            continue;
+        a->n_challenges++;
+        out->type = acme_json_strdup(ch, "type");
+        out->url = acme_json_strdup(ch, "url");
+        out->token = acme_json_strdup(ch, "token");
+        out->status = acme_json_strdup(ch, "status");
+        if (json_is_object(error))
+            out->error = json_deep_copy(error);
+        if (!out->type || !out->url || !out->status)
+            return CB_ERR_ACME;
+    }
+    return CB_OK;
+}
+
+static int authz_parse(const char *url, json_t *j, struct acme_authz *out)
+{
+    const json_t *ident = json_object_get(j, "identifier");
+    int rc = CB_ERR_ACME;
+
+    memset(out, 0, sizeof(*out));
+    if (!json_is_object(j) || !json_is_object(ident))
+        goto out;
+    out->url = strdup(url);
+    out->status = acme_json_strdup(j, "status");
+    out->ident_type = acme_json_strdup(ident, "type");
+    out->ident_value = acme_json_strdup(ident, "value");
+    out->wildcard = json_is_true(json_object_get(j, "wildcard"));
+    out->json = json_incref(j);
+    if (!out->url || !out->status || !out->ident_type || !out->ident_value)
+        goto out;
+    rc = authz_parse_challenges(out, json_object_get(j, "challenges"));
+out:
+    if (rc < 0)
+        acme_authz_free(out);
+    return rc;
+}
+
+/* POST-as-GET the authorization; *retry_after gets the server's hint. */
+static int authz_fetch(struct acme_client *c, const char *url,
+                       struct acme_authz *out, long *retry_after,
+                       struct cb_err *err)
+{
+    static const struct acme_post_opts opts = {
+        .context = "Unable to fetch the authorization",
+    };
+    struct http_resp resp = { 0 };
+    json_t *reply = NULL;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = acme_post(c, url, NULL, &opts, &resp, &reply, err);
+    if (rc < 0)
+        goto out;
+    if (retry_after)
+        *retry_after = http_resp_retry_after(&resp, AUTHZ_DEFAULT_POLL_S);
+    rc = authz_parse(url, reply, out);
+    if (rc == CB_ERR_NOMEM)
+        cb_err_set(err, rc, "out of memory");
+    else if (rc < 0)
+        cb_err_set(err, rc, "%s: the server returned a malformed "
+                   "authorization from %s", opts.context, url);
+out:
+    json_decref(reply);
+    http_resp_free(&resp);
+    return rc;
+}
+
+int acme_authz_get(struct acme_client *c, const char *url,
+                   struct acme_authz *out, struct cb_err *err)
+{
+    return authz_fetch(c, url, out, NULL, err);
+}
+
+int acme_authz_deactivate(struct acme_client *c, const char *url,
+                          struct cb_err *err)
+{
+    static const struct acme_post_opts opts = {
+        .context = "Unable to deactivate the authorization",
+    };
+    struct http_resp resp = { 0 };
+    json_t *payload = json_pack("{s:s}", "status", "deactivated");
+    int rc;
+
+    if (!payload)
+        return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    rc = acme_post_json(c, url, payload, &opts, &resp, NULL, err);
+    json_decref(payload);
+    http_resp_free(&resp);
+    return rc;
+}
+
+int acme_challenge_answer(struct acme_client *c, const char *url,
+                          struct cb_err *err)
+{
+    static const struct acme_post_opts opts = {
+        .context = "Unable to answer the challenge",
+    };
+    struct http_resp resp = { 0 };
+    int rc;
+
+    /* "{}" tells the server to validate; an empty payload would be a
+     * POST-as-GET that only reads the challenge. */
+    rc = acme_post(c, url, "{}", &opts, &resp, NULL, err);
+    http_resp_free(&resp);
+    return rc;
+}
+
+int acme_authz_poll(struct acme_client *c, const char *url, int max_polls,
+                    struct acme_authz *out, struct cb_err *err)
+{
+    long retry_after = AUTHZ_DEFAULT_POLL_S;
+    int rc = CB_OK;
+
+    memset(out, 0, sizeof(*out));
+    if (max_polls <= 0)
+        max_polls = 1;
+    /* Validation takes a moment; Certbot waits 1 s before the first look. */
+    acme_sleep(AUTHZ_FIRST_WAIT_S);
+    for (int i = 0; i < max_polls; i++) {
+        if (i > 0) {
+            acme_authz_free(out);
+            acme_sleep((double)retry_after);
+        }
+        rc = authz_fetch(c, url, out, &retry_after, err);
+        if (rc < 0)
+            goto out;
+        if (strcmp(out->status, "pending") != 0 &&
+            strcmp(out->status, "processing") != 0)
+            goto out;
+    }
+    rc = cb_err_set(err, CB_ERR_TIMEOUT,
+                    "Timed out waiting for the authorization of %s after %d "
+                    "polls", out->ident_value, max_polls);
+out:
+    return rc;
+}

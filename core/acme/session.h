@@ -1,0 +1,60 @@
+/* Internal to core/acme: the session shared by account.c, order.c and
+ * authz.c.  Everyone else uses client.h.
+ *
+ * Ownership: the session owns dir_url, dir, nonce, kid and last_problem;
+ * http and key are borrowed (see client.h). */
+#ifndef CB_ACME_SESSION_H
+#define CB_ACME_SESSION_H
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "acme/client.h"
+#include "util/err.h"
+#include "util/http.h"
+
+struct acme_client {
+    struct http_client *http;
+    char *dir_url;
+    json_t *dir;
+    char *nonce;             /* next Replay-Nonce to use, or NULL */
+    EVP_PKEY *key;
+    char *kid;
+    json_t *last_problem;
+};
+
+/* How a signed POST is sent. */
+struct acme_post_opts {
+    const char *context;     /* "Unable to create order": prefixes errors */
+    int use_jwk;             /* sign with the jwk even when a kid is set */
+    const char *accept;      /* Accept header value, or NULL */
+};
+
+/* Signed POST of payload (compact JSON text; NULL for POST-as-GET) to
+ * url.  Success means a 2xx response, left in *resp (caller frees with
+ * http_resp_free); *body, if non-NULL, receives the parsed JSON body or
+ * NULL when the response is not JSON.  A problem document becomes
+ * CB_ERR_ACME and is kept as the last problem. */
+int acme_post(struct acme_client *c, const char *url, const char *payload,
+              const struct acme_post_opts *opts, struct http_resp *resp,
+              json_t **body, struct cb_err *err);
+
+/* Same with a jansson payload (serialised compactly). */
+int acme_post_json(struct acme_client *c, const char *url,
+                   const json_t *payload, const struct acme_post_opts *opts,
+                   struct http_resp *resp, json_t **body, struct cb_err *err);
+
+/* Record problem as the last problem and put its one-line form, after
+ * "context: ", in err; returns CB_ERR_ACME. */
+int acme_problem_fail(struct acme_client *c, const json_t *problem,
+                      const char *context, struct cb_err *err);
+
+/* Copy of a string member, or NULL (also on ENOMEM). */
+char *acme_json_strdup(const json_t *obj, const char *name);
+
+/* Sleep for seconds (fractions allowed); interrupted sleeps resume. */
+void acme_sleep(double seconds);
+/* Monotonic clock in seconds. */
+double acme_now(void);
+
+#endif
