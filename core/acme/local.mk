@@ -6,3 +6,10 @@ libcbcore_la_SOURCES += \
 	core/acme/client.h core/acme/session.h \
 	core/acme/session.c core/acme/account.c \
 	core/acme/order.c core/acme/authz.c
+
+# Against a live pebble; skips unless PEBBLE_DIR_URL is set.
+check_PROGRAMS += tests/unit/test_acme_pebble
+tests_unit_test_acme_pebble_SOURCES = tests/unit/test_acme_pebble.c
+tests_unit_test_acme_pebble_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_acme_pebble_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_acme_pebble
