@@ -20,4 +20,5 @@ AM_SH_LOG_DRIVER_FLAGS = --ignore-exit
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \
-	tests/integration/README.md
+	tests/integration/README.md \
+	scripts/deps.sh
