@@ -13,3 +13,9 @@ tests_unit_test_acme_pebble_SOURCES = tests/unit/test_acme_pebble.c
 tests_unit_test_acme_pebble_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_acme_pebble_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_acme_pebble
+
+check_PROGRAMS += tests/unit/test_b64
+tests_unit_test_b64_SOURCES = tests/unit/test_b64.c
+tests_unit_test_b64_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_b64_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_b64
