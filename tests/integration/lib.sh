@@ -61,13 +61,17 @@ _kill_pid() {
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
     return 0
 }
 
 _lib_cleanup() {
-    local i
+    local i rc=$?
+    # a sourcing script may run with errexit; cleanup must not stop halfway
+    set +e
     for ((i = ${#_CLEANUP_PIDS[@]} - 1; i >= 0; i--)); do
         _kill_pid "${_CLEANUP_PIDS[$i]}"
     done
@@ -77,6 +81,7 @@ _lib_cleanup() {
     else
         rm -rf "$T"
     fi
+    return $rc
 }
 trap _lib_cleanup EXIT
 trap 'exit 130' INT
