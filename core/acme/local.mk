@@ -19,3 +19,9 @@ tests_unit_test_b64_SOURCES = tests/unit/test_b64.c
 tests_unit_test_b64_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_b64_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_b64
+
+check_PROGRAMS += tests/unit/test_jws
+tests_unit_test_jws_SOURCES = tests/unit/test_jws.c
+tests_unit_test_jws_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_jws_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_jws
