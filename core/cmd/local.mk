@@ -2,3 +2,4 @@
 libcbcore_la_SOURCES +=
 libcbcore_la_SOURCES += core/cmd/cmd.h \
 	core/cmd/certonly.c core/cmd/register.c core/cmd/certificates.c
+libcbcore_la_SOURCES += core/cmd/plugins.c

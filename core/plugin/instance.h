@@ -59,5 +59,9 @@ int plugin_inst_restart(struct plugin_inst *pi, struct cb_err *err);
 int plugin_inst_config_test(struct plugin_inst *pi, struct cb_err *err);
 int plugin_inst_rollback(struct plugin_inst *pi, int n, struct cb_err *err);
 int plugin_inst_recovery_routine(struct plugin_inst *pi, struct cb_err *err);
+/* Optional op: CB_OK when the installer has none. */
+int plugin_inst_renew_deploy(struct plugin_inst *pi,
+                             const struct cb_lineage *lineage,
+                             struct cb_err *err);
 
 #endif

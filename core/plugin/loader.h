@@ -19,7 +19,7 @@ struct plugin {
     char *name;                        /* from the file name */
     char *path;                        /* absolute .so path */
     const struct cb_plugin_desc *desc; /* NULL when broken */
-    char *broken;                      /* reason, or NULL */
+    char *broken;                      /* "plugin <path>: <reason>", or NULL */
 };
 
 struct plugin_registry {
@@ -32,7 +32,22 @@ struct plugin_registry {
  * "Duplicate plugin name X from A and B." only when both are in the same
  * search directory (an earlier directory shadows a later one). */
 int plugin_registry_load(struct plugin_registry **out, struct cb_err *err);
+/* The same over an explicit directory list (tests, and callers that want
+ * no environment lookup).  Earlier directories shadow later ones. */
+int plugin_registry_load_dirs(const char *const *dirs, size_t ndirs,
+                              struct plugin_registry **out,
+                              struct cb_err *err);
+/* Append the search path ($CERTBOT_PLUGIN_PATH entries, then PLUGINDIR)
+ * to dirs (copied). */
+struct strvec;
+int plugin_search_path(struct strvec *dirs);
 void plugin_registry_free(struct plugin_registry *reg);
+/* Register every loaded plugin's options with the CLI
+ * (cli_add_plugin_options), plus the core-provided
+ * --<name>-propagation-seconds of plugins that only have a dns table.
+ * Lives in plugin/options.c so the loader alone does not need cli/. */
+int plugin_registry_add_options(const struct plugin_registry *reg,
+                                struct cb_err *err);
 /* Entry by name (broken ones included) or NULL. */
 struct plugin *plugin_find(const struct plugin_registry *reg,
                            const char *name);
