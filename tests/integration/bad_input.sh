@@ -50,7 +50,8 @@ done
 
 # ------------------------------------------------ A-316 CA unreachable
 new_dirs
-closed=$(free_ports 1)
+free_ports 1 || bail_out "no free port"
+closed=${FREE_PORTS[0]}
 run timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" \
     --server "https://127.0.0.1:$closed/dir" --no-verify-ssl \
     --config-dir "$C" --work-dir "$W" --logs-dir "$L" \

@@ -170,6 +170,10 @@ has_line "$OUT" "Requesting a certificate for one.test" "A-056 'Requesting a cer
 like "$(grep -n -e '^Account registered\.$' -e '^Requesting a certificate' "$T/last.out" | cut -d: -f1 | tr '\n' ' ')" \
     '^[0-9]+ [0-9]+ $' "A-048 'Account registered.' precedes 'Requesting a certificate'"
 is "$(account_dirs | wc -l)" 1 "A-048 certonly registered exactly one account"
+acct=$(account_dirs | head -n 1)
+is_mode "$C/accounts" 700 "A-059 accounts/ is 0700"
+is_mode "${acct:-/nonexistent}" 700 "A-059 the account dir is 0700"
+is_mode "${acct:-/nonexistent}/private_key.json" 400 "A-059 private_key.json is 0400"
 check_lineage one.test ecdsa one.test
 is "$(find "$C" -name .certbot.lock | wc -l)" 0 "A-309 no .certbot.lock left in the config dir"
 

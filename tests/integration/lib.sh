@@ -76,6 +76,7 @@ _lib_cleanup() {
         _kill_pid "${_CLEANUP_PIDS[$i]}"
     done
     _CLEANUP_PIDS=()
+    _release_ports
     if [ "${TEST_KEEP:-0}" = 1 ]; then
         echo "# kept temp dir $T"
     else
@@ -294,12 +295,58 @@ _find_freeport() {
     return 1
 }
 
-# free_ports N: prints N distinct free loopback ports.
+# Ports handed out are also reserved in a directory shared by every run of
+# this harness on the machine (mkdir is atomic), so tests running in
+# parallel, even from different build trees, never pick the same port.
+# A reservation is released at exit, or taken over once its owner is dead.
+PORT_RESV_DIR=${CBTEST_PORT_DIR:-/tmp/cbtest-ports-$(id -u)}
+_RESERVED_PORTS=()
+
+_reserve_port() {
+    local d=$PORT_RESV_DIR/$1 owner
+    if ! mkdir -p "$PORT_RESV_DIR" 2>/dev/null; then
+        return 0        # cannot coordinate; the bind test must do
+    fi
+    if ! mkdir "$d" 2>/dev/null; then
+        owner=$(cat "$d/pid" 2>/dev/null)
+        if [ -z "$owner" ] || kill -0 "$owner" 2>/dev/null; then
+            return 1
+        fi
+        rm -rf "$d"
+        mkdir "$d" 2>/dev/null || return 1
+    fi
+    echo $$ >"$d/pid"
+    _RESERVED_PORTS+=("$1")
+    return 0
+}
+
+_release_ports() {
+    local p
+    for p in "${_RESERVED_PORTS[@]+"${_RESERVED_PORTS[@]}"}"; do
+        if [ "$(cat "$PORT_RESV_DIR/$p/pid" 2>/dev/null)" = "$$" ]; then
+            rm -rf "${PORT_RESV_DIR:?}/$p"
+        fi
+    done
+    _RESERVED_PORTS=()
+}
+
+# free_ports N: sets FREE_PORTS to N distinct free, reserved ports (not in
+# a subshell: the reservations belong to this shell).
+FREE_PORTS=()
 free_ports() {
+    local want=$1 tries p cand
+    FREE_PORTS=()
     if [ -z "$FREEPORT" ]; then
         _find_freeport || return 1
     fi
-    "$FREEPORT" "$1"
+    for ((tries = 0; tries < 20 && ${#FREE_PORTS[@]} < want; tries++)); do
+        cand=$("$FREEPORT" "$want") || return 1
+        for p in $cand; do
+            [ ${#FREE_PORTS[@]} -lt "$want" ] || break
+            _reserve_port "$p" && FREE_PORTS+=("$p")
+        done
+    done
+    [ ${#FREE_PORTS[@]} -eq "$want" ]
 }
 
 # hold_port PORT: occupy PORT with a listener (killed at exit).  Sets
@@ -386,9 +433,9 @@ PEBBLE_PID= CTS_PID=
 PEBBLE_DIR_URL= HTTP_PORT= PEBBLE_MGMT= CHALLTESTSRV_MGMT=
 
 _pebble_try_start() {
-    local ports p_acme p_mgmt p_http p_tls p_dns p_cts d=$T/pebble
-    ports=$(free_ports 6) || return 1
-    read -r p_acme p_mgmt p_http p_tls p_dns p_cts <<<"$(echo $ports)"
+    local p_acme p_mgmt p_http p_tls p_dns p_cts d=$T/pebble
+    free_ports 6 || return 1
+    read -r p_acme p_mgmt p_http p_tls p_dns p_cts <<<"${FREE_PORTS[*]}"
     mkdir -p "$d"
 
     if [ ! -s "$d/cert.pem" ]; then

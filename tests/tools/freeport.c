@@ -1,8 +1,12 @@
 /* freeport: small socket helper for the integration tests.
  *
- *   freeport [N]          print N (default 1) distinct free TCP ports on
- *                         127.0.0.1, one per line.  All N sockets are bound
- *                         at the same time, so the ports differ.
+ *   freeport [N]          print N (default 1) distinct free TCP ports, one
+ *                         per line.  Ports are drawn at random from below
+ *                         the kernel's ephemeral range (so no outgoing
+ *                         connection can be sitting on them), skipping the
+ *                         fixed ports other pebble setups use; each must
+ *                         bind on 0.0.0.0.  All N stay bound until all are
+ *                         chosen, so they differ.  Falls back to bind(0).
  *   freeport --hold PORT [SECONDS]
  *                         bind and listen on PORT (dual-stack [::] if the
  *                         host has IPv6, plus 127.0.0.1/0.0.0.0 otherwise),
@@ -18,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_PORTS 32
@@ -35,6 +40,83 @@ static int parse_num(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
+/* Ports other test setups on the same machine bind by fixed number. */
+static int is_reserved(unsigned port)
+{
+    static const unsigned fixed[] = { 14000, 15000, 5001, 5002, 5003,
+                                      8053, 8055, 8080, 8443 };
+    size_t i;
+
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        if (fixed[i] == port)
+            return 1;
+    return 0;
+}
+
+/* The low end of the ephemeral range, or 0 if unknown. */
+static unsigned ephemeral_low(void)
+{
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    unsigned lo = 0, hi = 0;
+
+    if (!f)
+        return 0;
+    if (fscanf(f, "%u %u", &lo, &hi) != 2)
+        lo = 0;
+    fclose(f);
+    return lo;
+}
+
+/* Bind a TCP socket on 0.0.0.0:port; returns the fd or -1. */
+static int bind_any(unsigned port)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0)
+        return -1;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_ANY);
+    sa.sin_port = htons((unsigned short)port);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Random free ports in [10000, ephemeral low); 0 if that range is unusable
+ * or too crowded, so the caller falls back to the kernel's choice. */
+static int pick_low_ports(long n, int *fds, unsigned short *ports)
+{
+    unsigned lo = 10000, hi = ephemeral_low();
+    unsigned seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
+    long got = 0, tries;
+
+    if (hi < lo + 1000)
+        return 0;
+    srand(seed);
+    for (tries = 0; tries < 2000 && got < n; tries++) {
+        unsigned p = lo + (unsigned)rand() % (hi - lo);
+        long j;
+        int dup = 0, fd;
+
+        for (j = 0; j < got; j++)
+            if (ports[j] == p)
+                dup = 1;
+        if (dup || is_reserved(p))
+            continue;
+        fd = bind_any(p);
+        if (fd < 0)
+            continue;
+        fds[got] = fd;
+        ports[got] = (unsigned short)p;
+        got++;
+    }
+    return got == n;
+}
+
 static int print_free_ports(long n)
 {
     int fds[MAX_PORTS];
@@ -43,6 +125,13 @@ static int print_free_ports(long n)
 
     for (i = 0; i < n; i++)
         fds[i] = -1;
+    if (pick_low_ports(n, fds, ports))
+        goto print;
+    for (i = 0; i < n; i++) {
+        if (fds[i] >= 0)
+            close(fds[i]);
+        fds[i] = -1;
+    }
     for (i = 0; i < n; i++) {
         struct sockaddr_in sa;
         socklen_t len = sizeof(sa);
@@ -65,6 +154,7 @@ static int print_free_ports(long n)
         }
         ports[i] = ntohs(sa.sin_port);
     }
+print:
     for (i = 0; i < n; i++)
         printf("%u\n", (unsigned)ports[i]);
 out:
