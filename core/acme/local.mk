@@ -25,3 +25,10 @@ tests_unit_test_jws_SOURCES = tests/unit/test_jws.c
 tests_unit_test_jws_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_jws_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_jws
+
+check_PROGRAMS += tests/unit/test_acme_session
+tests_unit_test_acme_session_SOURCES = tests/unit/test_acme_session.c \
+	tests/unit/test_acme_certgen.h
+tests_unit_test_acme_session_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_acme_session_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_acme_session
