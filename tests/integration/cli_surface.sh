@@ -3,6 +3,7 @@
 # argument errors, and the `plugins` verb.
 # SPEC 1, 2, 5.1, 5.7; acceptance A-001, A-002, A-005, A-006, A-008, A-009,
 # A-010, A-028, A-260, A-261, A-263.
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
 have_certbot || skip_all "certbot under test not found: $CERTBOT"
@@ -40,8 +41,8 @@ for v in certificates certonly delete enhance install plugins reconfigure \
          register renew revoke rollback 'run \(default\)' show_account \
          unregister update_account; do
     case $v in
-        reconfigure) v56 like "$OUT" "^$v[[:space:]]+[A-Z]" "A-005 -h commands lists '$v' [5.6]" ;;
-        *) like "$OUT" "^$v[[:space:]]+[A-Z]" "A-005 -h commands lists '${v//\\/}'" ;;
+        reconfigure) v56 like "$OUT" "^${v}[[:space:]]+[A-Z]" "A-005 -h commands lists '$v' [5.6]" ;;
+        *) like "$OUT" "^${v}[[:space:]]+[A-Z]" "A-005 -h commands lists '${v//\\/}'" ;;
     esac
 done
 v56 unlike "$OUT" '^update_symlinks' "A-005 -h commands no longer lists update_symlinks [5.6]"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for the integration tests (sourced, never run directly).
 #
 #   . "$(dirname "$0")/lib.sh"
@@ -250,7 +250,7 @@ done_testing() {
 # ------------------------------------------------------------- run helper
 # run CMD [ARGS...]: runs CMD with stdin from /dev/null; sets RC, OUT (stdout),
 # ERR (stderr).  The files stay at $T/last.out / $T/last.err.
-RC=0 OUT= ERR=
+RC=0 OUT="" ERR=""
 run() {
     "$@" </dev/null >"$T/last.out" 2>"$T/last.err"
     RC=$?
@@ -429,8 +429,8 @@ certbot_flavour() {
 }
 
 # ------------------------------------------------------------------ pebble
-PEBBLE_PID= CTS_PID=
-PEBBLE_DIR_URL= HTTP_PORT= PEBBLE_MGMT= CHALLTESTSRV_MGMT=
+PEBBLE_PID="" CTS_PID=""
+PEBBLE_DIR_URL="" HTTP_PORT="" PEBBLE_MGMT="" CHALLTESTSRV_MGMT=""
 
 _pebble_try_start() {
     local p_acme p_mgmt p_http p_tls p_dns p_cts d=$T/pebble
@@ -497,8 +497,7 @@ EOF
 # attempts in case a port is grabbed between choosing and binding), then
 # create fresh C/W/L.  Returns non-zero if that failed.
 pebble_start() {
-    local attempt
-    for attempt in 1 2 3; do
+    for _ in 1 2 3; do
         if _pebble_try_start; then
             new_dirs
             return 0
@@ -510,7 +509,7 @@ pebble_start() {
 pebble_stop() {
     [ -n "$PEBBLE_PID" ] && _kill_pid "$PEBBLE_PID"
     [ -n "$CTS_PID" ] && _kill_pid "$CTS_PID"
-    PEBBLE_PID= CTS_PID=
+    PEBBLE_PID="" CTS_PID=""
 }
 
 # pebble_root FILE: save pebble's (per-launch) root CA certificate.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # `register` against pebble: account files, ids, modes, duplicate refusal.
 # SPEC 3.4, 3.7, 4.12; acceptance A-032..A-037, A-064, A-065, A-309.
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
 command -v jq >/dev/null 2>&1 || skip_all "jq not installed"
