@@ -122,7 +122,8 @@ int acme_challenge_answer(struct acme_client *c, const char *url,
                           struct cb_err *err);
 /* Poll until the authorization is no longer pending: first wait 1 s, then
  * Retry-After (default 3 s), at most max_polls.  Returns CB_OK with the
- * final state in out (which may be "invalid"; the caller reports). */
+ * final state in out (which may be "invalid"; the caller reports).  Still
+ * pending after max_polls: CB_ERR_TIMEOUT, with the last state in out. */
 int acme_authz_poll(struct acme_client *c, const char *url, int max_polls,
                     struct acme_authz *out, struct cb_err *err);
 

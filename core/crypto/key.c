@@ -75,7 +75,8 @@ int key_generate(const char *type, int rsa_bits, const char *curve,
         }
         ctx = key_gen_ctx("RSA", rsa_bits, NULL);
     } else if (type && strcmp(type, "ecdsa") == 0) {
-        group = curve ? key_curve_group(curve) : NULL;
+        /* Certbot's default curve (2.0+) when none is named. */
+        group = key_curve_group(curve ? curve : "secp256r1");
         if (!group) {
             rc = cb_err_set(err, CB_ERR_CONFIG,
                             "Unsupported elliptic curve: %s",

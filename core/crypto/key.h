@@ -12,7 +12,7 @@
 #include "util/err.h"
 
 /* type "rsa" (bits >= 2048, else "Unsupported RSA key length: N") or
- * "ecdsa" (curve secp256r1 | secp384r1 | secp521r1). */
+ * "ecdsa" (curve secp256r1 | secp384r1 | secp521r1; NULL: secp256r1). */
 int key_generate(const char *type, int rsa_bits, const char *curve,
                  EVP_PKEY **out, struct cb_err *err);
 /* PKCS#8 "-----BEGIN PRIVATE KEY-----" PEM of the private key. */

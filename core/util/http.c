@@ -239,8 +239,15 @@ int http_request(struct http_client *c, const char *method, const char *url,
         cc = curl_easy_setopt(curl, CURLOPT_CAINFO, c->ca_bundle);
     if (cc == CURLE_OK && c->user_agent)
         cc = curl_easy_setopt(curl, CURLOPT_USERAGENT, c->user_agent);
+    /* Only HTTP(S): a CA-supplied URL must not reach file:// or others. */
+#if LIBCURL_VERSION_NUM >= 0x075500
     if (cc == CURLE_OK)
         cc = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    if (cc == CURLE_OK)
+        cc = curl_easy_setopt(curl, CURLOPT_PROTOCOLS,
+                              (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     if (cc != CURLE_OK) {
         rc = cb_err_set(err, CB_ERR_NET, "Failed to set up a request to %s: %s",
                         url, curl_easy_strerror(cc));

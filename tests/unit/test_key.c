@@ -89,6 +89,10 @@ static void test_bad_args(void)
            "unknown curve refused");
     ok(strstr(cb_err_msg(&err), "secp192r1") != NULL, "message names the curve");
     cb_err_reset(&err);
+    is_int(key_generate("ecdsa", 0, NULL, &key, &err), 0, "no curve: default");
+    is_str(key_curve(key), "secp256r1", "A-109 default curve secp256r1");
+    EVP_PKEY_free(key);
+    key = NULL;
     is_int(key_generate("dsa", 2048, NULL, &key, &err), CB_ERR_CONFIG,
            "unknown key type refused");
     cb_err_reset(&err);
