@@ -27,3 +27,69 @@ clean-local: clean-local-plugins
 clean-local-plugins:
 	-rm -rf tests/plugins
 .PHONY: clean-local-plugins
+
+# ---- tests of the built-in plugins and of the plugin ABI -------------
+check_PROGRAMS += tests/unit/test_standalone
+tests_unit_test_standalone_SOURCES = tests/unit/test_standalone.c
+tests_unit_test_standalone_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_standalone_LDADD = $(UNIT_LINK) $(DL_LIBS)
+TESTS += tests/unit/test_standalone
+
+# The ABI 1.0 layout, pinned against the frozen headers and the current.
+check_PROGRAMS += tests/abi/test_layout10 tests/abi/test_layout
+tests_abi_test_layout10_SOURCES = tests/abi/test_layout.c
+tests_abi_test_layout10_CPPFLAGS = -D_GNU_SOURCE -DCB_LAYOUT_FROZEN \
+	-I$(top_srcdir)/tests/abi/1.0 -I$(top_srcdir)/tests/unit
+tests_abi_test_layout10_CFLAGS = $(AM_CFLAGS)
+tests_abi_test_layout_SOURCES = tests/abi/test_layout.c
+tests_abi_test_layout_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+tests_abi_test_layout_CFLAGS = $(AM_CFLAGS)
+TESTS += tests/abi/test_layout10 tests/abi/test_layout
+
+# Fixture plugins: built into tests/abi/.libs (never tests/plugins), each
+# named for what the loader must say about it.
+ABI_FIXTURE_LDFLAGS = -module -avoid-version -shared -rpath /nowhere \
+	$(SAN_LDFLAGS)
+check_LTLIBRARIES += tests/abi/abi-valid.la tests/abi/abi-frozen10.la \
+	tests/abi/abi-major.la tests/abi/abi-minor.la tests/abi/abi-nodesc.la \
+	tests/abi/abi-badname.la tests/abi/abi-mismatch.la \
+	tests/abi/abi-noops.la tests/abi/abi-undef.la tests/abi/abi-dns.la
+tests_abi_abi_valid_la_SOURCES = tests/abi/fixtures/abi-valid.c
+tests_abi_abi_valid_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_valid_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_frozen10_la_SOURCES = tests/abi/fixtures/abi-frozen10.c
+# Only the frozen 1.0 headers: no sdk/include on the path.
+tests_abi_abi_frozen10_la_CPPFLAGS = -I$(top_srcdir)/tests/abi/1.0
+tests_abi_abi_frozen10_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_frozen10_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_major_la_SOURCES = tests/abi/fixtures/abi-major.c
+tests_abi_abi_major_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_major_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_minor_la_SOURCES = tests/abi/fixtures/abi-minor.c
+tests_abi_abi_minor_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_minor_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_nodesc_la_SOURCES = tests/abi/fixtures/abi-nodesc.c
+tests_abi_abi_nodesc_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_nodesc_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_badname_la_SOURCES = tests/abi/fixtures/abi-badname.c
+tests_abi_abi_badname_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_badname_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_mismatch_la_SOURCES = tests/abi/fixtures/abi-mismatch.c
+tests_abi_abi_mismatch_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_mismatch_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_noops_la_SOURCES = tests/abi/fixtures/abi-noops.c
+tests_abi_abi_noops_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_noops_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_undef_la_SOURCES = tests/abi/fixtures/abi-undef.c
+tests_abi_abi_undef_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_undef_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+tests_abi_abi_dns_la_SOURCES = tests/abi/fixtures/abi-dns.c
+tests_abi_abi_dns_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_abi_dns_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+
+TESTS += tests/abi/plugins-nm.sh
+EXTRA_DIST += tests/abi/plugins-nm.sh tests/abi/fixtures/common.h \
+	tests/abi/1.0/certbot/abi.h tests/abi/1.0/certbot/authenticator.h \
+	tests/abi/1.0/certbot/dns.h tests/abi/1.0/certbot/host.h \
+	tests/abi/1.0/certbot/installer.h tests/abi/1.0/certbot/options.h \
+	tests/abi/1.0/certbot/plugin.h tests/abi/1.0/certbot/status.h
