@@ -13,10 +13,10 @@ INTEGRATION_TESTS = \
 
 TESTS += $(INTEGRATION_TESTS)
 
-# The scripts exit 1 when an assertion failed, for use by hand; under the
-# TAP driver the "not ok" lines already count, so ignore the exit status
-# (a script that dies early is still caught: its plan is printed last).
-AM_SH_LOG_DRIVER_FLAGS = --ignore-exit
+# The integration scripts exit 1 when an assertion failed, for use by hand.
+# Under the TAP driver the "not ok" lines already count, so they exit 0
+# there (a script that dies early is still caught: its plan comes last).
+AM_TESTS_ENVIRONMENT += CB_TAP_DRIVER=1; export CB_TAP_DRIVER;
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \

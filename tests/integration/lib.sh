@@ -242,7 +242,8 @@ done_testing() {
     printf '1..%d\n' "$_TAP_N"
     if [ "$_TAP_FAILED" -gt 0 ]; then
         diag "$_TAP_FAILED of $_TAP_N tests failed (CERTBOT=$CERTBOT)"
-        exit 1
+        # under automake's TAP driver the failures are already counted
+        [ "${CB_TAP_DRIVER:-0}" = 1 ] || exit 1
     fi
     exit 0
 }
