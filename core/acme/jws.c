@@ -24,6 +24,7 @@ static const struct jws_ec_curve jws_ec_curves[] = {
     { "secp384r1", "P-384", "ES384", "SHA384", 48 },
     { "secp521r1", "P-521", "ES512", "SHA512", 66 },
 };
+#define JWS_N_CURVES (sizeof(jws_ec_curves) / sizeof(jws_ec_curves[0]))
 
 static const struct jws_ec_curve *jws_curve_of(EVP_PKEY *key)
 {
@@ -35,7 +36,7 @@ static const struct jws_ec_curve *jws_curve_of(EVP_PKEY *key)
     if (!EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME,
                                         group, sizeof(group), &glen))
         return NULL;
-    for (size_t i = 0; i < sizeof(jws_ec_curves) / sizeof(jws_ec_curves[0]); i++)
+    for (size_t i = 0; i < JWS_N_CURVES; i++)
         if (strcmp(group, jws_ec_curves[i].group) == 0)
             return &jws_ec_curves[i];
     return NULL;
@@ -279,7 +280,10 @@ int jws_sign(EVP_PKEY *key, const char *kid, const char *nonce,
         goto out;
     prot_b64 = jws_b64_json(prot);
     /* POST-as-GET signs an empty payload, not "{}" (RFC 8555 6.3). */
-    payload_b64 = payload ? b64url_encode(payload, strlen(payload)) : strdup("");
+    if (payload)
+        payload_b64 = b64url_encode(payload, strlen(payload));
+    else
+        payload_b64 = strdup("");
     if (!prot_b64 || !payload_b64)
         goto out;
     input = jws_join(prot_b64, payload_b64);

@@ -167,10 +167,12 @@ static char *cert_name_cn(const X509_NAME *name)
 
 static int cert_push_sans(X509 *x, struct cert_info *ci)
 {
-    GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL,
+                                            NULL);
+    int n = names ? sk_GENERAL_NAME_num(names) : 0;
     int rc = CB_OK;
 
-    for (int i = 0; names && i < sk_GENERAL_NAME_num(names) && rc == CB_OK; i++) {
+    for (int i = 0; i < n && rc == CB_OK; i++) {
         const GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, i);
         int type;
         const void *val = GENERAL_NAME_get0_value(gn, &type);

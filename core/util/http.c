@@ -182,7 +182,8 @@ static int http_set_method(CURL *curl, const char *method, const char *body,
 
 static int http_is_tls_error(CURLcode cc)
 {
-    return cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_PEER_FAILED_VERIFICATION ||
+    return cc == CURLE_SSL_CONNECT_ERROR ||
+           cc == CURLE_PEER_FAILED_VERIFICATION ||
            cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM;
 }
 

@@ -425,7 +425,7 @@ static void header_value(const char *hdrs, const char *name, char *out,
     size_t nl = strlen(name);
 
     out[0] = '\0';
-    while ((p = strstr(p, "\r\n")) != NULL) {
+    for (p = strstr(p, "\r\n"); p; p = strstr(p, "\r\n")) {
         p += 2;
         if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
             const char *v = p + nl + 1, *e;
