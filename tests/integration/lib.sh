@@ -16,6 +16,7 @@
 #   top_srcdir, top_builddir, CERTBOT_PLUGIN_PATH
 #   TEST_KEEP=1    keep the temp dir for inspection
 #   CB_TIMEOUT     seconds one certbot invocation may take (default 120)
+#   CB_SCRIPT_TIMEOUT  seconds a whole test script may take (default 300)
 
 if [ -z "${BASH_VERSION:-}" ]; then
     echo "lib.sh needs bash" >&2
@@ -87,6 +88,21 @@ _lib_cleanup() {
 trap _lib_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# Watchdog: a test script as a whole may run CB_SCRIPT_TIMEOUT seconds
+# (default 300); then it bails out (after the current command, itself
+# bounded by CB_TIMEOUT).  Scripts that source lib.sh for its helpers
+# (scripts/test, scripts/demo) set CB_NO_WATCHDOG=1 first.
+trap 'printf "Bail out! %s exceeded %s s\n" "$0" "${CB_SCRIPT_TIMEOUT:-300}"; exit 1' USR1
+if [ "${CB_NO_WATCHDOG:-0}" != 1 ]; then
+    (
+        trap 'kill "$sp" 2>/dev/null; exit 0' TERM
+        sleep "${CB_SCRIPT_TIMEOUT:-300}" &
+        sp=$!
+        wait "$sp" && kill -USR1 $$ 2>/dev/null
+    ) &
+    _CLEANUP_PIDS+=("$!")
+fi
 
 # --------------------------------------------------------------------- TAP
 _TAP_N=0
