@@ -3,6 +3,8 @@
 # unwritable config dir.  Each must exit 1 with exactly one error (plus the
 # A-029 advice line) and leave no half-written lineage behind.
 # SPEC 1, 3.7, 4.8, 5.2; acceptance A-029, A-071..A-074, A-240, A-310, A-316.
+# automake runs us with $(SHELL), which may be a POSIX sh
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 

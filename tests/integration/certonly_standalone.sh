@@ -3,6 +3,8 @@
 # names (RSA), then `certificates` and a second run with --keep.
 # SPEC 3, 3.1-3.3, 4.10; acceptance A-056..A-065, A-087, A-109, A-110,
 # A-125..A-127, A-205, A-206.
+# automake runs us with $(SHELL), which may be a POSIX sh
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 

@@ -3,6 +3,8 @@
 # argument errors, and the `plugins` verb.
 # SPEC 1, 2, 5.1, 5.7; acceptance A-001, A-002, A-005, A-006, A-008, A-009,
 # A-010, A-028, A-260, A-261, A-263.
+# automake runs us with $(SHELL), which may be a POSIX sh
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 

@@ -1,6 +1,8 @@
 #!/bin/bash
 # `register` against pebble: account files, ids, modes, duplicate refusal.
 # SPEC 3.4, 3.7, 4.12; acceptance A-032..A-037, A-064, A-065, A-309.
+# automake runs us with $(SHELL), which may be a POSIX sh
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
