@@ -26,13 +26,12 @@ fi
 set -u
 umask 022
 
-: "${CERTBOT:=${top_builddir:-.}/certbot}"
-: "${CB_TIMEOUT:=120}"
-export CERTBOT
-
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_srcdir:=$(cd "$LIB_DIR/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
+: "${CERTBOT:=$top_builddir/certbot}"
+: "${CB_TIMEOUT:=120}"
+export CERTBOT
 
 # ---------------------------------------------------------------- temp dir
 T=$(mktemp -d "${TMPDIR:-/tmp}/cbtest.XXXXXX") || exit 99
