@@ -27,4 +27,29 @@ int cli_add_plugin_options(const char *plugin_name, const char *description,
 int cli_parse(int argc, char **argv, struct cb_config *cfg,
               struct cb_err *err);
 
+/* ---- additions (cli room) ----
+ *
+ * What cli_parse leaves in cfg besides the dests:
+ *   verb "help":    -h/--help anywhere (or a first argument "help"); dest
+ *                   "help_topic" holds the topic ("" for the overview).
+ *                   Nothing else is parsed or checked.
+ *   verb "version": --version was reached; print "certbot X.Y.Z", exit 0.
+ *   otherwise the subcommand, with cli.ini and argv applied, paths made
+ *   absolute, selector flags folded into "authenticator"/"installer"
+ *   (their origin), SPEC 4.15 flag checks done, --quiet and renew
+ *   implying noninteractive_mode, and --staging/--dry-run having set
+ *   server.  Errors: CB_ERR_USAGE (exit 2; err holds the argparse-style
+ *   text without a trailing newline) or CB_ERR_CONFIG (exit 1).
+ * Not done here (they need crypto or the file system beyond cli.ini):
+ * reading the --csr contents, hook validation, webroot path checks. */
+
+/* Terminal log level for the parsed config: ERROR under --quiet, else
+ * WARNING - 10 * (--verbose-level, or the -v count). */
+int cli_log_level(const struct cb_config *cfg);
+
+/* Python-repr of argv[1..] for the "Arguments: [...]" debug line, with the
+ * values of secret options (--eab-hmac-key, CB_OPT_SECRET) replaced by
+ * "********".  Caller frees; NULL on ENOMEM. */
+char *cli_args_repr(int argc, char **argv);
+
 #endif

@@ -12,6 +12,7 @@
 #define CB_UTIL_DISPLAY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/err.h"
 
@@ -43,5 +44,33 @@ int display_menu(const char *q, const char *const *items, size_t n,
                  struct cb_err *err);
 
 int display_is_interactive(void);
+
+/* ---- additions (cli room) ---- */
+
+/* The 79-character frame line "- - - ... -" (no newline). */
+extern const char display_frame[];
+
+/* Certbot's checklist: numbered tags, answer "1 3" or "1,3" (blank: all).
+ * Under -n it fails naming cli_flag ("a? b?" lists the tags).  The chosen
+ * tags are appended to chosen (copied). 'c' gives CB_ERR_CANCELLED. */
+struct strvec;
+int display_checklist(const char *q, const char *const *tags, size_t n,
+                      const char *cli_flag, struct strvec *chosen,
+                      struct cb_err *err);
+
+/* display_notify, then (only when it can interact) wait for Enter:
+ * Certbot's notification(pause=True), used by the manual plugin. */
+int display_notify_pause(const char *msg, int framed, struct cb_err *err);
+
+/* textwrap.fill of one paragraph: width columns, the indents included,
+ * words never broken.  Caller frees; NULL on ENOMEM. */
+char *display_fill(const char *text, size_t width, const char *indent,
+                   const char *subsequent_indent);
+/* Certbot's wrap_lines: each line of msg filled to 80 columns. */
+char *display_wrap_lines(const char *msg);
+
+/* Test hooks: where prompts read from and everything is written to
+ * (default fd 0 and stdout).  TTY detection looks at these. */
+void display_set_io(int in_fd, FILE *out);
 
 #endif

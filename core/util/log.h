@@ -23,6 +23,19 @@ int log_open(const char *logs_dir, long max_backups, struct cb_err *err);
 const char *log_path(void); /* NULL until opened; borrowed */
 void log_close(void);
 
+/* ---- additions (cli room) ---- */
+
+/* Never write s to the log file or the terminal: every occurrence is
+ * replaced by "********" from now on (EAB HMAC keys, CB_OPT_SECRET option
+ * values).  Strings shorter than 4 bytes are ignored.  Copied. */
+void log_add_secret(const char *s);
+
+/* Before log_open succeeded, records are only in memory.  Write them to a
+ * fresh $TMPDIR/certbot-log-XXXXXX/log (0600), as Certbot does when it
+ * fails early, and return that path (borrowed; NULL on failure).  The
+ * buffer is kept, so a later log_open still gets the records. */
+const char *log_spill_to_temp(void);
+
 /* logger is the dotted component shown in the file ("certbot.acme"). */
 void log_msg(int level, const char *logger, const char *fmt, ...)
     CB_PRINTF(3, 4);
