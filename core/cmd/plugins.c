@@ -1,8 +1,8 @@
 /* plugins: list plugins the way Certbot's plugins_cmd does (SPEC 5.7).
  *
  * One framed notification holding one block per visible plugin, blocks
- * separated by a blank line, every line wrapped at 80 columns like
- * Certbot's display (textwrap without breaking long words or hyphens):
+ * separated by a blank line (display_notify wraps each line at 80
+ * columns, as Certbot's display does):
  *
  *   * standalone
  *   Description: Runs an HTTP server locally which serves the necessary
@@ -27,62 +27,9 @@
 #include "util/display.h"
 #include "util/log.h"
 
-#define WRAP_WIDTH 80
-
 struct listing {
     int want_auth, want_inst, init, prepare;
 };
-
-/* textwrap.fill(line, 80, break_long_words=False, break_on_hyphens=False)
- * for one line: words and the whitespace between them are chunks; a line
- * takes chunks while they fit, whitespace at a line break is dropped. */
-static void wrap_line(FILE *out, const char *line, size_t len)
-{
-    size_t pos = 0, cur = 0;
-    int first_line = 1;
-
-    while (pos < len) {
-        size_t ws = pos, word;
-
-        while (ws < len && (line[ws] == ' ' || line[ws] == '\t'))
-            ws++;
-        word = ws;
-        while (word < len && line[word] != ' ' && line[word] != '\t')
-            word++;
-        /* chunk: whitespace [pos, ws), word [ws, word); whitespace at
-         * the end of the line is dropped */
-        if (word == ws)
-            break;
-        if (cur > 0 && cur + (ws - pos) + (word - ws) > WRAP_WIDTH) {
-            fputc('\n', out);
-            cur = 0;
-            first_line = 0;
-        } else if (cur > 0 || first_line) {
-            for (size_t i = pos; i < ws; i++)
-                fputc(' ', out);
-            cur += ws - pos;
-        }
-        fwrite(line + ws, 1, word - ws, out);
-        cur += word - ws;
-        pos = word;
-    }
-}
-
-static void wrap_text(FILE *out, const char *text)
-{
-    const char *p = text;
-
-    while (*p) {
-        size_t len = strcspn(p, "\n");
-
-        wrap_line(out, p, len);
-        p += len;
-        if (*p == '\n') {
-            fputc('\n', out);
-            p++;
-        }
-    }
-}
 
 static const char *interfaces(const struct plugin *p)
 {
@@ -178,9 +125,9 @@ int cmd_plugins(struct cmd_ctx *ctx, struct cb_err *err)
 {
     struct listing l = {0};
     const char *const *ifaces;
-    char *text = NULL, *wrapped = NULL;
-    size_t len = 0, wlen = 0;
-    FILE *out = NULL, *wout = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = NULL;
     int nshown = 0, r = CB_OK;
 
     /* --authenticators / --installers append to dest "ifaces"; both
@@ -220,25 +167,10 @@ int cmd_plugins(struct cmd_ctx *ctx, struct cb_err *err)
         goto out;
     }
     out = NULL;
-    wout = open_memstream(&wrapped, &wlen);
-    if (!wout) {
-        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    wrap_text(wout, text);
-    if (fclose(wout) != 0) {
-        wout = NULL;
-        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    wout = NULL;
-    display_notify(wrapped, 1);
+    display_notify(text, 1);
 out:
     if (out)
         fclose(out);
-    if (wout)
-        fclose(wout);
     free(text);
-    free(wrapped);
     return r;
 }

@@ -390,11 +390,11 @@ static int creds_load(struct cb_handle *h, const char *path_opt,
         path = opt_value(h, path_opt);
     }
     if (stat(path, &st) != 0) {
-        r = hfail(h, CB_ERR_CONFIG, "File not found: %s", path);
+        r = hfail(h, CB_ERR_PLUGIN, "File not found: %s", path);
         goto out;
     }
     if (S_ISDIR(st.st_mode)) {
-        r = hfail(h, CB_ERR_CONFIG, "Path is a directory: %s", path);
+        r = hfail(h, CB_ERR_PLUGIN, "Path is a directory: %s", path);
         goto out;
     }
     if (h->creds && h->creds_path && strcmp(h->creds_path, path) == 0) {
@@ -402,7 +402,8 @@ static int creds_load(struct cb_handle *h, const char *path_opt,
         r = CB_OK;
         goto out;
     }
-    if (st.st_mode & (S_IRWXG | S_IRWXO))
+    /* Certbot's has_world_permissions: group access is the admin's call. */
+    if (st.st_mode & S_IRWXO)
         log_warning("Unsafe permissions on credentials configuration file: "
                     "%s", path);
     configobj_free(h->creds);
@@ -415,7 +416,7 @@ static int creds_load(struct cb_handle *h, const char *path_opt,
     }
     r = configobj_load(path, &h->creds, &e);
     if (r != CB_OK) {
-        r = hfail(h, CB_ERR_CONFIG, "Error parsing credentials configuration "
+        r = hfail(h, CB_ERR_PLUGIN, "Error parsing credentials configuration "
                   "'%s': %s", path, cb_err_msg(&e));
         goto out;
     }
@@ -448,13 +449,13 @@ static int host_credentials_get(struct cb_handle *h, const char *path_opt,
     }
     v = co_get(configobj_root(h->creds), full);
     if (!v) {
-        r = hfail(h, CB_ERR_CONFIG, "Missing property in credentials "
+        r = hfail(h, CB_ERR_PLUGIN, "Missing property in credentials "
                   "configuration file %s:\n * Property \"%s\" not found.",
                   path, full);
         goto out;
     }
     if (!v[0]) {
-        r = hfail(h, CB_ERR_CONFIG, "Missing property in credentials "
+        r = hfail(h, CB_ERR_PLUGIN, "Missing property in credentials "
                   "configuration file %s:\n * Property \"%s\" not set.",
                   path, full);
         goto out;
