@@ -87,8 +87,18 @@ tests_abi_abi_dns_la_SOURCES = tests/abi/fixtures/abi-dns.c
 tests_abi_abi_dns_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 tests_abi_abi_dns_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
 
-TESTS += tests/abi/plugins-nm.sh
-EXTRA_DIST += tests/abi/plugins-nm.sh tests/abi/fixtures/common.h \
+# The out-of-tree proof: stage the SDK, build examples/dns-example with its
+# own Makefile, load it with plugin_probe (which links the core).
+check_PROGRAMS += tests/abi/plugin_probe
+tests_abi_plugin_probe_SOURCES = tests/abi/plugin_probe.c
+tests_abi_plugin_probe_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_abi_plugin_probe_LDADD = $(UNIT_LINK)
+
+TESTS += tests/abi/plugins-nm.sh tests/abi/out-of-tree.sh
+EXTRA_DIST += tests/abi/plugins-nm.sh tests/abi/out-of-tree.sh \
+	examples/dns-example/Makefile examples/dns-example/dns_example.c \
+	examples/dns-example/README.md docs/plugin-abi.md \
+	tests/abi/fixtures/common.h \
 	tests/abi/1.0/certbot/abi.h tests/abi/1.0/certbot/authenticator.h \
 	tests/abi/1.0/certbot/dns.h tests/abi/1.0/certbot/host.h \
 	tests/abi/1.0/certbot/installer.h tests/abi/1.0/certbot/options.h \
