@@ -13,14 +13,21 @@ null_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 
 # Tests find plugins through CERTBOT_PLUGIN_PATH=$(abs_top_builddir)/
 # tests/plugins: a directory of symlinks to every built module, rebuilt
-# whenever a module changes (so a removed plugin disappears too).
+# whenever a module changes (so a removed plugin disappears too).  The
+# modes are tightened because, run as root, the loader refuses group- or
+# world-writable plugins (whatever the builder's umask was).
 check_DATA = tests/plugins.stamp
 tests/plugins.stamp: $(plugin_LTLIBRARIES)
 	$(AM_V_GEN)rm -rf tests/plugins && $(MKDIR_P) tests/plugins && \
+	chmod 0755 tests/plugins && \
 	for la in $(plugin_LTLIBRARIES); do \
 	    n=`basename $$la .la`; \
-	    ln -s "$(abs_top_builddir)/`dirname $$la`/.libs/$$n.so" \
-	        "tests/plugins/$$n.so" || exit 1; \
+	    case $$la in \
+	    */*) so="$(abs_top_builddir)/$${la%/*}/.libs/$$n.so" ;; \
+	    *) so="$(abs_top_builddir)/.libs/$$n.so" ;; \
+	    esac; \
+	    chmod go-w "$$so" && \
+	    ln -s "$$so" "tests/plugins/$$n.so" || exit 1; \
 	done && touch $@
 CLEANFILES += tests/plugins.stamp
 clean-local: clean-local-plugins
