@@ -8,7 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/config.h"
@@ -353,6 +358,88 @@ static void test_credentials(const struct cb_host *host, struct cb_handle *h,
     config_set(cfg, "abi_valid_credentials", NULL, CONFIG_ARGV);
 }
 
+/* One-shot HTTP server in a child process on a loopback port: reads the
+ * request, answers 201 with a JSON body, exits.  alarm() bounds it. */
+static pid_t serve_once(int *port)
+{
+    struct sockaddr_in sa = {0};
+    socklen_t len = sizeof(sa);
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    pid_t pid;
+
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+        listen(lfd, 1) != 0 ||
+        getsockname(lfd, (struct sockaddr *)&sa, &len) != 0)
+        return -1;
+    *port = ntohs(sa.sin_port);
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        const char resp[] = "HTTP/1.1 201 Created\r\n"
+                            "Content-Type: application/json\r\n"
+                            "Content-Length: 11\r\n"
+                            "Connection: close\r\n\r\n"
+                            "{\"id\": 42}\n";
+        char buf[4096];
+        int fd;
+
+        alarm(10);
+        fd = accept(lfd, NULL, NULL);
+        if (fd < 0)
+            _exit(1);
+        for (size_t got = 0; got < sizeof(buf) - 1;) {
+            ssize_t n = recv(fd, buf + got, sizeof(buf) - 1 - got, 0);
+
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+            buf[got] = '\0';
+            if (strstr(buf, "\r\n\r\n") && strstr(buf, "hello"))
+                break;
+        }
+        if (send(fd, resp, sizeof(resp) - 1, 0) < 0)
+            _exit(1);
+        close(fd);
+        _exit(0);
+    }
+    close(lfd);
+    return pid;
+}
+
+static void test_http(const struct cb_host *host, struct cb_handle *h)
+{
+    const char *hdrs[] = {"Content-Type: text/plain", NULL};
+    struct cb_http_req req = {.struct_size = sizeof(req)};
+    struct cb_http_resp resp = {.struct_size = sizeof(resp)};
+    struct cb_http_req small = {.struct_size = 8};
+    char url[64];
+    int port = 0, status = -1;
+    pid_t pid = serve_once(&port);
+
+    ok(pid > 0, "loopback HTTP server started");
+    if (pid <= 0)
+        return;
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/records", port);
+    req.method = "POST";
+    req.url = url;
+    req.headers = hdrs;
+    req.body = "hello";
+    req.body_len = 5;
+    plugin_handle_begin(h);
+    is_int(host->http(h, &req, &resp), CB_OK, "http POST");
+    is_int(resp.status, 201, "http status");
+    is_str(resp.body, "{\"id\": 42}\n", "http body (NUL-terminated)");
+    is_int(resp.body_len, 11, "http body_len");
+    is_str(resp.content_type, "application/json", "http content type");
+    waitpid(pid, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+       "server saw the request body");
+    is_int(host->http(h, &small, &resp), CB_ERR_INVAL,
+           "http: request struct smaller than 1.0 refused");
+}
+
 static void test_generic_dns(struct plugin *p, struct cb_config *cfg)
 {
     struct cb_challenge a = chall(CB_CHALL_DNS01, "a.test",
@@ -429,6 +516,7 @@ int main(void)
     test_processes(plugin_host_table(), h);
     test_files(plugin_host_table(), h);
     test_credentials(plugin_host_table(), h, cfg);
+    test_http(plugin_host_table(), h);
     plugin_handle_free(h);
     test_generic_dns(dns, cfg);
 
