@@ -53,4 +53,17 @@ int co_remove(struct co_section *s, const char *key);
 int co_keys(const struct co_section *s, struct strvec *out);
 int co_sections(const struct co_section *s, struct strvec *out);
 
+/* Additions (storage room). */
+/* Section name (NULL for the root); borrowed. */
+const char *co_section_name(const struct co_section *s);
+/* Remove every key and subsection of s whose name is not in names (how
+ * Certbot prunes [renewalparams] after updating it). */
+int co_section_keep_only(struct co_section *s, const struct strvec *names);
+/* Set every key of src in dst (updating in place, appending new ones)
+ * and replace dst's subsections of the same names with copies. */
+int co_section_copy(struct co_section *dst, const struct co_section *src);
+/* Like configobj_write but with a status: CB_ERR_INVAL when a value read
+ * from a file cannot be quoted back (configobj fails there too). */
+int configobj_render(const struct configobj *doc, char **out);
+
 #endif

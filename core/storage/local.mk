@@ -1,2 +1,4 @@
 # core/storage
-libcbcore_la_SOURCES +=
+libcbcore_la_SOURCES += \
+	core/storage/fsutil.c core/storage/fsutil.h \
+	core/storage/configobj.c core/storage/configobj.h
