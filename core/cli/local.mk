@@ -8,3 +8,9 @@ libcbcore_la_SOURCES += \
 	core/cli/ini.c \
 	core/cli/help.c core/cli/help.h \
 	core/cli/domains.c core/cli/domains.h
+
+check_PROGRAMS += tests/unit/test_cli_parse
+tests_unit_test_cli_parse_SOURCES = tests/unit/test_cli_parse.c
+tests_unit_test_cli_parse_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_cli_parse_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_cli_parse
