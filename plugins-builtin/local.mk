@@ -60,7 +60,8 @@ ABI_FIXTURE_LDFLAGS = -module -avoid-version -shared -rpath /nowhere \
 check_LTLIBRARIES += tests/abi/abi-valid.la tests/abi/abi-frozen10.la \
 	tests/abi/abi-major.la tests/abi/abi-minor.la tests/abi/abi-nodesc.la \
 	tests/abi/abi-badname.la tests/abi/abi-mismatch.la \
-	tests/abi/abi-noops.la tests/abi/abi-undef.la tests/abi/abi-dns.la
+	tests/abi/abi-noops.la tests/abi/abi-undef.la tests/abi/abi-dns.la \
+	tests/abi/http.la
 tests_abi_abi_valid_la_SOURCES = tests/abi/fixtures/abi-valid.c
 tests_abi_abi_valid_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 tests_abi_abi_valid_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
@@ -93,6 +94,10 @@ tests_abi_abi_undef_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
 tests_abi_abi_dns_la_SOURCES = tests/abi/fixtures/abi-dns.c
 tests_abi_abi_dns_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
 tests_abi_abi_dns_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
+# Named "http" so its --http-01-port clashes with the core flag.
+tests_abi_http_la_SOURCES = tests/abi/fixtures/http.c
+tests_abi_http_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+tests_abi_http_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
 
 # The out-of-tree proof: stage the SDK, build examples/dns-example with its
 # own Makefile, load it with plugin_probe (which links the core).

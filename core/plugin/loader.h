@@ -45,8 +45,12 @@ void plugin_registry_free(struct plugin_registry *reg);
 /* Register every loaded plugin's options with the CLI
  * (cli_add_plugin_options), plus the core-provided
  * --<name>-propagation-seconds of plugins that only have a dns table.
- * Lives in plugin/options.c so the loader alone does not need cli/. */
-int plugin_registry_add_options(const struct plugin_registry *reg,
+ * Call once, after loading and before cli_parse.  A plugin whose options
+ * clash with a core or earlier plugin flag is marked broken (with a
+ * WARNING) rather than failing every command (DESIGN 3.3 rule 5); only
+ * ENOMEM fails.  Lives in plugin/options.c so the loader alone does not
+ * need cli/. */
+int plugin_registry_add_options(struct plugin_registry *reg,
                                 struct cb_err *err);
 /* Entry by name (broken ones included) or NULL. */
 struct plugin *plugin_find(const struct plugin_registry *reg,

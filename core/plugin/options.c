@@ -10,6 +10,7 @@
 
 #include "cli/parse.h"
 #include "plugin/dns.h"
+#include "util/log.h"
 
 #define MAX_OPTIONS 256
 
@@ -71,14 +72,30 @@ static int dns_table(const struct cb_plugin_desc *d, struct kept **out)
     return CB_OK;
 }
 
-int plugin_registry_add_options(const struct plugin_registry *reg,
+/* A clash makes the plugin broken, like any other descriptor error. */
+static int mark_broken(struct plugin *p, const struct cb_err *why)
+{
+    char *reason = NULL;
+
+    if (asprintf(&reason, "plugin %s: %s", p->path, cb_err_msg(why)) < 0)
+        return CB_ERR_NOMEM;
+    log_warning("%s", reason);
+    free(p->broken);
+    p->broken = reason;
+    p->desc = NULL;
+    return CB_OK;
+}
+
+int plugin_registry_add_options(struct plugin_registry *reg,
                                 struct cb_err *err)
 {
-    int r = CB_OK;
+    static const struct cb_option none[] = {CB_OPTION_END};
+    int r;
 
-    for (size_t i = 0; reg && i < reg->n && r == CB_OK; i++) {
-        const struct plugin *p = &reg->items[i];
+    for (size_t i = 0; reg && i < reg->n; i++) {
+        struct plugin *p = &reg->items[i];
         const struct cb_plugin_desc *d = p->desc;
+        struct cb_err why = {0};
         struct kept *k = NULL;
 
         if (!d)
@@ -91,17 +108,19 @@ int plugin_registry_add_options(const struct plugin_registry *reg,
             k->next = kept_tables;
             kept_tables = k;
             r = cli_add_plugin_options(p->name, d->description, k->opts,
-                                       sizeof(struct cb_option), err);
+                                       sizeof(struct cb_option), &why);
         } else if (d->options) {
             r = cli_add_plugin_options(p->name, d->description, d->options,
-                                       d->option_size, err);
+                                       d->option_size, &why);
         } else {
-            static const struct cb_option none[] = {CB_OPTION_END};
-
             /* Still registered: --help <name> needs the description. */
             r = cli_add_plugin_options(p->name, d->description, none,
-                                       sizeof(struct cb_option), err);
+                                       sizeof(struct cb_option), &why);
         }
+        if (r == CB_ERR_NOMEM)
+            return cb_err_set(err, r, "out of memory");
+        if (r != CB_OK && mark_broken(p, &why) != CB_OK)
+            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
     }
-    return r;
+    return CB_OK;
 }

@@ -84,14 +84,14 @@ static int count_lines(const char *text, const char *line)
 
 static struct plugin_registry *load_fixtures(void)
 {
-    const char *names[] = {"abi-valid", "abi-dns"};
+    const char *names[] = {"abi-valid", "abi-dns", "http"};
     char src[PATH_MAX], dst[PATH_MAX];
     const char *dirs[1];
     struct plugin_registry *reg = NULL;
     struct cb_err err = {0};
 
     mkdir(in_base("plugins"), 0755);
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
         snprintf(src, sizeof(src), "%s/%s.so", ABI_FIXTURES, names[i]);
         snprintf(dst, sizeof(dst), "%s/%s.so", in_base("plugins"), names[i]);
         if (symlink(src, dst) != 0)
@@ -506,8 +506,14 @@ int main(void)
     ok(valid && valid->desc && dns && dns->desc, "fixtures loaded");
     if (!valid || !valid->desc || !dns || !dns->desc)
         return done_testing();
+    ok(plugin_find(reg, "http") && plugin_find(reg, "http")->desc,
+       "clashing fixture loads (the clash is found at registration)");
     is_int(plugin_registry_add_options(reg, &err), CB_OK,
            "plugin options registered with the CLI");
+    ok(plugin_find(reg, "http") && !plugin_find(reg, "http")->desc &&
+           strstr(plugin_find(reg, "http")->broken,
+                  "option --http-01-port clashes with an existing flag"),
+       "a clashing option marks its plugin broken instead of failing");
 
     test_instance(valid, cfg);
     is_int(plugin_handle_new(valid, cfg, &h, &err), CB_OK, "handle");
