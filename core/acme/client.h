@@ -148,4 +148,34 @@ int acme_certificate_get(struct acme_client *c, const struct acme_order *o,
 int acme_revoke(struct acme_client *c, const unsigned char *cert_der,
                 size_t der_len, int reason, int use_jwk, struct cb_err *err);
 
+/* ---- renewal information (ARI, RFC 9773) ---- */
+
+/* "base64url(AKI keyIdentifier).base64url(serial)" of the first
+ * certificate in cert_pem: the ARI path segment and the value of
+ * acme_order_new's replaces.  Caller frees *id.  CB_ERR_NOT_SUPPORTED
+ * when the certificate has no Authority Key Identifier. */
+int acme_ari_cert_id(const char *cert_pem, size_t len, char **id,
+                     struct cb_err *err);
+
+struct acme_renewal_info {
+    int64_t window_start;    /* suggestedWindow, Unix time */
+    int64_t window_end;
+    char *explanation_url;   /* or NULL */
+    long retry_after;        /* seconds before asking again (60 s..1 day) */
+};
+void acme_renewal_info_free(struct acme_renewal_info *ri);
+
+/* Unauthenticated GET <renewalInfo>/<cert_id>.  CB_ERR_NOT_SUPPORTED when
+ * the directory has no renewalInfo (pebble 2.4). */
+int acme_renewal_info_get(struct acme_client *c, const char *cert_id,
+                          struct acme_renewal_info *out, struct cb_err *err);
+/* The same for n certificates at once over concurrent connections, so a
+ * renew run over many lineages does not pay n round trips in a row.
+ * outs[i], rcs[i] and errs[i] hold each result; returns CB_ERR_NOMEM if
+ * the batch could not start, else CB_OK. */
+int acme_renewal_info_get_many(struct acme_client *c,
+                               const char *const *cert_ids, size_t n,
+                               struct acme_renewal_info *outs, int *rcs,
+                               struct cb_err *errs);
+
 #endif

@@ -5,7 +5,8 @@ libcbcore_la_SOURCES += \
 	core/acme/jws.c core/acme/jws.h \
 	core/acme/client.h core/acme/session.h \
 	core/acme/session.c core/acme/account.c \
-	core/acme/order.c core/acme/authz.c
+	core/acme/order.c core/acme/authz.c \
+	core/acme/ari.c
 
 # Against a live pebble; skips unless PEBBLE_DIR_URL is set.
 check_PROGRAMS += tests/unit/test_acme_pebble

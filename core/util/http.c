@@ -19,13 +19,17 @@ struct http_client {
     size_t max_body;
 };
 
-/* Per-request state for the curl callbacks. */
+/* Per-request state: what the curl callbacks fill and what must be
+ * released after the transfer. */
 struct http_xfer {
     struct http_resp *resp;
     size_t cap;              /* allocated body size */
     size_t max_body;
     int too_big;
     int oom;
+    const char *url;
+    struct curl_slist *hl;
+    char errbuf[CURL_ERROR_SIZE];
 };
 
 static int http_global_ready;
@@ -187,45 +191,46 @@ static int http_is_tls_error(CURLcode cc)
            cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM;
 }
 
-int http_request(struct http_client *c, const char *method, const char *url,
-                 const char *const *headers, const char *body,
-                 size_t body_len, struct http_resp *resp, struct cb_err *err)
+/* Configure curl for one request described by x (url, resp set). */
+static int http_xfer_setup(struct http_client *c, CURL *curl,
+                           struct http_xfer *x, const char *method,
+                           const char *const *headers, const char *body,
+                           size_t body_len, struct cb_err *err)
 {
-    struct curl_slist *hl = NULL, *tmp;
-    struct http_xfer x = { .resp = resp, .max_body = c->max_body };
-    char errbuf[CURL_ERROR_SIZE] = "";
-    CURL *curl = c->curl;
+    const char *url = x->url;
+    struct curl_slist *tmp;
     CURLcode cc;
-    int rc = CB_ERR_NOMEM;
 
-    memset(resp, 0, sizeof(*resp));
-    /* curl_easy_reset keeps live connections, so keep-alive survives. */
-    curl_easy_reset(curl);
+    memset(x->resp, 0, sizeof(*x->resp));
+    x->max_body = c->max_body;
+    x->errbuf[0] = '\0';
     for (size_t i = 0; headers && headers[i]; i++) {
-        tmp = curl_slist_append(hl, headers[i]);
+        tmp = curl_slist_append(x->hl, headers[i]);
         if (!tmp)
-            goto out;
-        hl = tmp;
+            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        x->hl = tmp;
     }
     /* ACME bodies are small; the 100-continue round trip only adds delay. */
-    tmp = curl_slist_append(hl, "Expect:");
+    tmp = curl_slist_append(x->hl, "Expect:");
     if (!tmp)
-        goto out;
-    hl = tmp;
+        return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    x->hl = tmp;
 
     cc = curl_easy_setopt(curl, CURLOPT_URL, url);
     if (cc == CURLE_OK)
-        cc = curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
+        cc = curl_easy_setopt(curl, CURLOPT_HTTPHEADER, x->hl);
     if (cc == CURLE_OK)
         cc = curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_on_body);
     if (cc == CURLE_OK)
-        cc = curl_easy_setopt(curl, CURLOPT_WRITEDATA, &x);
+        cc = curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
     if (cc == CURLE_OK)
         cc = curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_on_header);
     if (cc == CURLE_OK)
-        cc = curl_easy_setopt(curl, CURLOPT_HEADERDATA, &x);
+        cc = curl_easy_setopt(curl, CURLOPT_HEADERDATA, x);
     if (cc == CURLE_OK)
-        cc = curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+        cc = curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, x->errbuf);
+    if (cc == CURLE_OK)
+        cc = curl_easy_setopt(curl, CURLOPT_PRIVATE, x);
     if (cc == CURLE_OK)
         cc = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     if (cc == CURLE_OK)
@@ -249,58 +254,163 @@ int http_request(struct http_client *c, const char *method, const char *url,
         cc = curl_easy_setopt(curl, CURLOPT_PROTOCOLS,
                               (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    if (cc != CURLE_OK) {
-        rc = cb_err_set(err, CB_ERR_NET, "Failed to set up a request to %s: %s",
-                        url, curl_easy_strerror(cc));
-        goto out;
-    }
-    if (http_set_method(curl, method, body, body_len) < 0) {
-        rc = cb_err_set(err, CB_ERR_NET, "Failed to set up a %s request to %s",
-                        method, url);
-        goto out;
-    }
+    if (cc != CURLE_OK)
+        return cb_err_set(err, CB_ERR_NET,
+                          "Failed to set up a request to %s: %s", url,
+                          curl_easy_strerror(cc));
+    if (http_set_method(curl, method, body, body_len) < 0)
+        return cb_err_set(err, CB_ERR_NET,
+                          "Failed to set up a %s request to %s", method, url);
+    return CB_OK;
+}
 
-    cc = curl_easy_perform(curl);
-    if (x.oom) {
-        rc = cb_err_set(err, CB_ERR_NOMEM, "out of memory reading %s", url);
-        goto out;
-    }
-    if (x.too_big) {
-        rc = cb_err_set(err, CB_ERR_NET,
-                        "Response from %s is larger than %zu bytes", url,
-                        c->max_body);
-        goto out;
-    }
+/* Turn a finished transfer into a status and a one-line message. */
+static int http_xfer_finish(struct http_client *c, CURL *curl,
+                            struct http_xfer *x, CURLcode cc,
+                            struct cb_err *err)
+{
+    struct http_resp *resp = x->resp;
+
+    if (x->oom)
+        return cb_err_set(err, CB_ERR_NOMEM, "out of memory reading %s",
+                          x->url);
+    if (x->too_big)
+        return cb_err_set(err, CB_ERR_NET,
+                          "Response from %s is larger than %zu bytes", x->url,
+                          c->max_body);
     if (cc != CURLE_OK) {
         /* curl's error buffer explains TLS failures (which certificate,
          * why); for the rest its short reason reads better. */
-        if (http_is_tls_error(cc) && errbuf[0])
-            rc = cb_err_set(err, CB_ERR_NET, "Failed to connect to %s: %s (%s)",
-                            url, curl_easy_strerror(cc), errbuf);
-        else
-            rc = cb_err_set(err, CB_ERR_NET, "Failed to connect to %s: %s",
-                            url, curl_easy_strerror(cc));
-        goto out;
+        if (http_is_tls_error(cc) && x->errbuf[0])
+            return cb_err_set(err, CB_ERR_NET,
+                              "Failed to connect to %s: %s (%s)", x->url,
+                              curl_easy_strerror(cc), x->errbuf);
+        return cb_err_set(err, CB_ERR_NET, "Failed to connect to %s: %s",
+                          x->url, curl_easy_strerror(cc));
     }
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
     if (!resp->body) {
         resp->body = strdup("");
-        if (!resp->body) {
-            rc = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-            goto out;
-        }
+        if (!resp->body)
+            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
     }
+    return CB_OK;
+}
+
+/* Drop what the handle borrowed from x; free the response on failure. */
+static void http_xfer_release(CURL *curl, struct http_xfer *x, int rc)
+{
+    if (curl) {
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+    }
+    curl_slist_free_all(x->hl);
+    x->hl = NULL;
+    if (rc < 0)
+        http_resp_free(x->resp);
+}
+
+int http_request(struct http_client *c, const char *method, const char *url,
+                 const char *const *headers, const char *body,
+                 size_t body_len, struct http_resp *resp, struct cb_err *err)
+{
+    struct http_xfer x = { .resp = resp, .url = url };
+    CURL *curl = c->curl;
+    int rc;
+
+    /* curl_easy_reset keeps live connections, so keep-alive survives. */
+    curl_easy_reset(curl);
+    rc = http_xfer_setup(c, curl, &x, method, headers, body, body_len, err);
+    if (rc < 0)
+        goto out;
+    rc = http_xfer_finish(c, curl, &x, curl_easy_perform(curl), err);
+out:
+    http_xfer_release(curl, &x, rc);
+    return rc;
+}
+
+/* rcs[] value of a transfer still in flight (never returned). */
+#define HTTP_PENDING 1
+
+int http_get_many(struct http_client *c, const char *const *urls, size_t n,
+                  const char *const *headers, struct http_resp *resps,
+                  int *rcs, struct cb_err *errs)
+{
+    struct http_xfer *xs = NULL;
+    CURL **easies = NULL;
+    CURLM *multi = NULL;
+    int running = 0, rc = CB_ERR_NOMEM;
+
+    for (size_t i = 0; i < n; i++) {
+        memset(&resps[i], 0, sizeof(resps[i]));
+        rcs[i] = CB_ERR_NET;
+    }
+    if (n == 0)
+        return CB_OK;
+    xs = calloc(n, sizeof(*xs));
+    easies = calloc(n, sizeof(*easies));
+    multi = curl_multi_init();
+    if (!xs || !easies || !multi)
+        goto out;
+    /* A few connections per host: concurrent, but polite to the CA. */
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 6L);
+    for (size_t i = 0; i < n; i++) {
+        xs[i].resp = &resps[i];
+        xs[i].url = urls[i];
+        easies[i] = curl_easy_init();
+        if (!easies[i]) {
+            rcs[i] = cb_err_set(&errs[i], CB_ERR_NOMEM, "out of memory");
+            continue;
+        }
+        rcs[i] = http_xfer_setup(c, easies[i], &xs[i], "GET", headers, NULL,
+                                 0, &errs[i]);
+        if (rcs[i] < 0)
+            continue;
+        if (curl_multi_add_handle(multi, easies[i]) != CURLM_OK)
+            rcs[i] = cb_err_set(&errs[i], CB_ERR_NET,
+                                "Failed to start a request to %s", urls[i]);
+        else
+            rcs[i] = HTTP_PENDING;
+    }
+    do {
+        CURLMsg *msg;
+        int left = 0;
+
+        if (curl_multi_perform(multi, &running) != CURLM_OK)
+            break;
+        for (msg = curl_multi_info_read(multi, &left); msg;
+             msg = curl_multi_info_read(multi, &left)) {
+            struct http_xfer *x = NULL;
+            size_t i;
+
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+            i = (size_t)(x - xs);
+            rcs[i] = http_xfer_finish(c, msg->easy_handle, x, msg->data.result,
+                                      &errs[i]);
+        }
+        if (running > 0 &&
+            curl_multi_poll(multi, NULL, 0, 1000, NULL) != CURLM_OK)
+            break;
+    } while (running > 0);
     rc = CB_OK;
 out:
-    /* The handle must not keep pointers into this stack frame. */
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(hl);
-    if (rc < 0) {
-        if (rc == CB_ERR_NOMEM)
-            cb_err_set(err, rc, "out of memory");
-        http_resp_free(resp);
+    for (size_t i = 0; easies && i < n; i++) {
+        if (rcs[i] == HTTP_PENDING)
+            rcs[i] = cb_err_set(&errs[i], CB_ERR_NET,
+                                "Failed to complete the request to %s",
+                                urls[i]);
+        if (!easies[i])
+            continue;
+        curl_multi_remove_handle(multi, easies[i]);
+        http_xfer_release(easies[i], &xs[i], rcs[i]);
+        curl_easy_cleanup(easies[i]);
     }
+    if (multi)
+        curl_multi_cleanup(multi);
+    free(easies);
+    free(xs);
     return rc;
 }
 

@@ -40,6 +40,14 @@ int http_request(struct http_client *c, const char *method, const char *url,
                  size_t body_len, struct http_resp *resp, struct cb_err *err);
 void http_resp_free(struct http_resp *resp);
 
+/* GET every url concurrently (libcurl multi; a few connections per host),
+ * e.g. ARI checks for many lineages.  resps[i], rcs[i] and errs[i] receive
+ * each result exactly as http_request would give it (free each response).
+ * Returns CB_ERR_NOMEM if the batch could not start, else CB_OK. */
+int http_get_many(struct http_client *c, const char *const *urls, size_t n,
+                  const char *const *headers, struct http_resp *resps,
+                  int *rcs, struct cb_err *errs);
+
 /* First header value by case-insensitive name; borrowed; NULL if absent. */
 const char *http_resp_header(const struct http_resp *resp, const char *name);
 /* URLs of every Link header with rel="<rel>" appended to out (copied). */

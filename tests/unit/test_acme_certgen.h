@@ -19,6 +19,8 @@ struct certgen {
     const char *serial_hex;
     time_t not_before, not_after;
     const char *const *dns, *const *ips;
+    const unsigned char *akid;   /* Authority Key Identifier, optional */
+    size_t akid_len;
 };
 
 static X509_NAME *certgen_name(const char *cn)
@@ -69,6 +71,14 @@ static char *certgen_pem(const struct certgen *g)
     }
     if (sk_GENERAL_NAME_num(names) > 0)
         X509_add1_ext_i2d(x, NID_subject_alt_name, names, 0, 0);
+    if (g->akid) {
+        AUTHORITY_KEYID *ak = AUTHORITY_KEYID_new();
+
+        ak->keyid = ASN1_OCTET_STRING_new();
+        ASN1_OCTET_STRING_set(ak->keyid, g->akid, (int)g->akid_len);
+        X509_add1_ext_i2d(x, NID_authority_key_identifier, ak, 0, 0);
+        AUTHORITY_KEYID_free(ak);
+    }
     X509_sign(x, g->issuer_key ? g->issuer_key : g->key, EVP_sha256());
     PEM_write_bio_X509(bio, x);
     n = BIO_get_mem_data(bio, &data);

@@ -109,6 +109,39 @@ static void route_get(const struct req *q, struct reply *r)
 {
     char u[16][128];
 
+    if (strcmp(q->path, "/dir-ari") == 0) {
+        url_of(u[0], sizeof(u[0]), "/nonce");
+        url_of(u[1], sizeof(u[1]), "/new-acct");
+        url_of(u[2], sizeof(u[2]), "/new-order");
+        url_of(u[3], sizeof(u[3]), "/ari/");
+        reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:s}", "newNonce", u[0],
+                                     "newAccount", u[1], "newOrder", u[2],
+                                     "renewalInfo", u[3]));
+        return;
+    }
+    if (strcmp(q->path, "/ari/good.AQI") == 0) {
+        add_header(r, "Retry-After", "30");
+        reply_json(r, 200, json_pack("{s:{s:s, s:s}, s:s}", "suggestedWindow",
+                                     "start", "2025-01-02T04:00:00Z",
+                                     "end", "2025-01-03T05:00:00.123+01:00",
+                                     "explanationURL", "https://ca.test/why"));
+        return;
+    }
+    if (strcmp(q->path, "/ari/late.AQI") == 0) {
+        add_header(r, "Retry-After", "9999999");
+        reply_json(r, 200, json_pack("{s:{s:s, s:s}}", "suggestedWindow",
+                                     "start", "2030-06-01T00:00:00-02:30",
+                                     "end", "2030-06-02t00:00:00z"));
+        return;
+    }
+    if (strcmp(q->path, "/ari/nowindow.AQI") == 0) {
+        reply_json(r, 200, json_pack("{s:s}", "explanationURL", "x"));
+        return;
+    }
+    if (strncmp(q->path, "/ari/", 5) == 0) {
+        reply_problem(r, 404, "malformed", "unknown certificate", NULL);
+        return;
+    }
     if (strcmp(q->path, "/dir") == 0 || strcmp(q->path, "/dir-getnonce") == 0) {
         url_of(u[0], sizeof(u[0]), strcmp(q->path, "/dir") == 0 ? "/nonce"
                                                                 : "/nonce-get");
@@ -876,6 +909,91 @@ static void test_revoke(struct acme_client *c)
            "stub refuses the mismatched request (check is not vacuous)");
 }
 
+static void test_ari_cert_id(void)
+{
+    /* RFC 9773 appendix A example values. */
+    static const unsigned char akid[] = {
+        0x69, 0x88, 0x5B, 0x6B, 0x87, 0x46, 0x40, 0x41, 0xE1, 0xB3,
+        0x7B, 0x84, 0x7B, 0xA0, 0xAE, 0x2C, 0xDE, 0x01, 0xC8, 0xD4,
+    };
+    struct cb_err err = { 0 };
+    EVP_PKEY *k = NULL;
+    struct certgen g = { .cn = "ari.test", .issuer_cn = "CA",
+                         .serial_hex = "87654321", .not_before = 1700000000,
+                         .not_after = 1800000000, .akid = akid,
+                         .akid_len = sizeof(akid) };
+    char *pem, *id = NULL;
+
+    key_generate("ecdsa", 0, NULL, &k, &err);
+    g.key = k;
+    pem = certgen_pem(&g);
+    is_int(acme_ari_cert_id(pem, strlen(pem), &id, &err), 0, "ARI cert id");
+    is_str(id, "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE",
+           "RFC 9773 example: serial with top bit set gets a 0x00 octet");
+    free(id);
+    free(pem);
+    g.serial_hex = "0102";
+    pem = certgen_pem(&g);
+    acme_ari_cert_id(pem, strlen(pem), &id, &err);
+    is_str(id, "aYhba4dGQEHhs3uEe6CuLN4ByNQ.AQI", "small serial, no padding");
+    free(id);
+    free(pem);
+    g.akid = NULL;
+    pem = certgen_pem(&g);
+    is_int(acme_ari_cert_id(pem, strlen(pem), &id, &err), CB_ERR_NOT_SUPPORTED,
+           "no AKI: not supported");
+    free(pem);
+    EVP_PKEY_free(k);
+}
+
+static void test_ari(struct http_client *http, struct acme_client *plain)
+{
+    static const char *ids[] = { "good.AQI", "gone.AQI", "nowindow.AQI",
+                                 "late.AQI" };
+    struct acme_renewal_info ri[4];
+    struct cb_err errs[4];
+    int rcs[4];
+    struct acme_client *c = NULL;
+    struct cb_err err = { 0 };
+    char url[128];
+    int rc;
+
+    rc = acme_renewal_info_get(plain, "good.AQI", &ri[0], &err);
+    is_int(rc, CB_ERR_NOT_SUPPORTED, "no renewalInfo in the directory");
+    snprintf(url, sizeof(url), "%s/dir-ari", base);
+    rc = acme_client_new(http, url, &c, &err);
+    is_int(rc, 0, "ARI directory");
+    if (rc < 0)
+        return;
+    cb_err_reset(&err);
+    rc = acme_renewal_info_get(c, "good.AQI", &ri[0], &err);
+    is_int(rc, 0, "renewalInfo fetched");
+    is_int(ri[0].window_start, 1735790400, "window start (Z)");
+    is_int(ri[0].window_end, 1735876800, "window end (+01:00, fraction)");
+    is_str(ri[0].explanation_url, "https://ca.test/why", "explanationURL");
+    is_int(ri[0].retry_after, 60, "Retry-After 30 clamped up to 60 s");
+    acme_renewal_info_free(&ri[0]);
+
+    memset(errs, 0, sizeof(errs));
+    rc = acme_renewal_info_get_many(c, ids, 4, ri, rcs, errs);
+    is_int(rc, 0, "batch ran");
+    is_int(rcs[0], 0, "batch: good");
+    is_int(ri[0].window_start, 1735790400, "batch: good window");
+    is_int(rcs[1], CB_ERR_ACME, "batch: unknown cert is a problem");
+    is_str(cb_err_msg(&errs[1]),
+           "Unable to fetch renewal information: malformed :: unknown "
+           "certificate",
+           "batch: problem message");
+    is_int(rcs[2], CB_ERR_ACME, "batch: missing window refused");
+    is_int(rcs[3], 0, "batch: late");
+    is_int(ri[3].window_start, 1906511400, "window start with -02:30 offset");
+    is_int(ri[3].window_end, 1906588800, "lowercase t and z accepted");
+    is_int(ri[3].retry_after, 86400, "huge Retry-After clamped to a day");
+    for (int i = 0; i < 4; i++)
+        acme_renewal_info_free(&ri[i]);
+    acme_client_free(c);
+}
+
 static void test_get_nonce_fallback(struct http_client *http, EVP_PKEY *key)
 {
     struct acme_client *c = NULL;
@@ -928,6 +1046,8 @@ int main(void)
         test_order_flow(c);
         test_revoke(c);
         test_get_nonce_fallback(http, akey);
+        test_ari_cert_id();
+        test_ari(http, c);
     }
     acme_client_free(c);
     http_client_free(http);
