@@ -14,3 +14,17 @@ tests_unit_test_cli_parse_SOURCES = tests/unit/test_cli_parse.c
 tests_unit_test_cli_parse_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_cli_parse_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_cli_parse
+
+check_PROGRAMS += tests/unit/test_cli_ini tests/unit/test_config \
+	tests/unit/test_domains
+tests_unit_test_cli_ini_SOURCES = tests/unit/test_cli_ini.c
+tests_unit_test_cli_ini_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_cli_ini_LDADD = $(UNIT_LINK)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_config_LDADD = $(UNIT_LINK)
+tests_unit_test_domains_SOURCES = tests/unit/test_domains.c
+tests_unit_test_domains_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_domains_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_cli_ini tests/unit/test_config \
+	tests/unit/test_domains
