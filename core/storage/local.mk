@@ -2,3 +2,17 @@
 libcbcore_la_SOURCES += \
 	core/storage/fsutil.c core/storage/fsutil.h \
 	core/storage/configobj.c core/storage/configobj.h
+
+EXTRA_DIST += \
+	tests/data/storage/py21-standalone-renewed.conf \
+	tests/data/storage/py21-webroot.conf \
+	tests/data/storage/py21-manual.conf \
+	tests/data/storage/v56.conf \
+	tests/data/storage/edge.conf \
+	tests/data/storage/edge.expected
+
+check_PROGRAMS += tests/unit/test_configobj
+tests_unit_test_configobj_SOURCES = tests/unit/test_configobj.c
+tests_unit_test_configobj_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_configobj_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_configobj
