@@ -153,6 +153,58 @@ int acme_challenge_answer(struct acme_client *c, const char *url,
     return rc;
 }
 
+static int authz_settled(const struct acme_authz *a)
+{
+    return a->status && strcmp(a->status, "pending") != 0 &&
+           strcmp(a->status, "processing") != 0;
+}
+
+int acme_authz_poll_many(struct acme_client *c, const char *const *urls,
+                         size_t n, int max_polls, struct acme_authz *outs,
+                         struct cb_err *err)
+{
+    size_t left = n;
+    int rc = CB_OK;
+
+    for (size_t i = 0; i < n; i++)
+        memset(&outs[i], 0, sizeof(outs[i]));
+    if (max_polls <= 0)
+        max_polls = 1;
+    /* Certbot's rhythm, for all authorizations at once: 1 s, then the
+     * longest Retry-After of the round (default 3 s). */
+    acme_sleep(AUTHZ_FIRST_WAIT_S);
+    for (int round = 0; round < max_polls && left > 0; round++) {
+        long wait = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            long ra = AUTHZ_DEFAULT_POLL_S;
+
+            if (outs[i].status && authz_settled(&outs[i]))
+                continue;
+            acme_authz_free(&outs[i]);
+            rc = authz_fetch(c, urls[i], &outs[i], &ra, err);
+            if (rc < 0)
+                goto out;
+            if (authz_settled(&outs[i]))
+                left--;
+            else if (ra > wait)
+                wait = ra;
+        }
+        if (left > 0 && round + 1 < max_polls)
+            acme_sleep((double)wait);
+    }
+    for (size_t i = 0; i < n && left > 0; i++) {
+        if (!authz_settled(&outs[i])) {
+            rc = cb_err_set(err, CB_ERR_TIMEOUT,
+                            "Timed out waiting for the authorization of %s "
+                            "after %d polls", outs[i].ident_value, max_polls);
+            goto out;
+        }
+    }
+out:
+    return rc;
+}
+
 int acme_authz_poll(struct acme_client *c, const char *url, int max_polls,
                     struct acme_authz *out, struct cb_err *err)
 {

@@ -127,6 +127,15 @@ int acme_challenge_answer(struct acme_client *c, const char *url,
 int acme_authz_poll(struct acme_client *c, const char *url, int max_polls,
                     struct acme_authz *out, struct cb_err *err);
 
+/* acme_authz_poll for n authorizations together (one 1 s wait, then
+ * rounds over those still pending, sleeping the longest Retry-After of
+ * each round), so many names do not wait in series.  outs[0..n-1] are
+ * filled (free each); CB_ERR_TIMEOUT if any is still pending after
+ * max_polls rounds. */
+int acme_authz_poll_many(struct acme_client *c, const char *const *urls,
+                         size_t n, int max_polls, struct acme_authz *outs,
+                         struct cb_err *err);
+
 /* Finalize with the CSR and poll the order until valid, honouring
  * Retry-After, bounded by timeout_s (--issuance-timeout): on expiry
  * CB_ERR_TIMEOUT.  Handles orderNotReady by polling until ready and

@@ -48,6 +48,7 @@ struct reply {
 static unsigned nonce_next;
 static unsigned char nonce_used[4096];
 static int flaky_count, always_bad_count, authz1_polls, finalize1_calls;
+static int authz3_polls;
 static int order1_state;            /* 0 pending, 1 ready, 2 processing, 3 valid */
 
 static void add_header(struct reply *r, const char *name, const char *value)
@@ -298,6 +299,17 @@ static void route_post(const struct req *q, json_t *jws, json_t *prot,
                 "type", "urn:ietf:params:acme:error:dns", "detail",
                 "no TXT record"));
         }
+        return;
+    }
+    if (strcmp(q->path, "/authz/3") == 0) {
+        authz3_polls++;
+        add_header(r, "Retry-After", "1");
+        reply_json(r, 200, json_pack("{s:s, s:{s:s, s:s}, s:[], s:i}",
+                                     "status", authz3_polls <= 1 ? "pending"
+                                                                 : "valid",
+                                     "identifier", "type", "ip", "value",
+                                     "10.0.0.1", "challenges", "polls",
+                                     authz3_polls));
         return;
     }
     if (strcmp(q->path, "/chall/1") == 0) {
@@ -835,6 +847,26 @@ static void test_order_flow(struct acme_client *c)
            "polled until no longer pending (fetch 1 by get, 2 and 3 by poll)");
     ok(acme_now() - t0 >= 1.9, "waited 1 s first, then Retry-After 1 s");
     acme_authz_free(&az);
+
+    {
+        struct acme_authz many[2];
+        char u3[128];
+        const char *urls[2] = { u3, order.authorizations.v[1] };
+
+        snprintf(u3, sizeof(u3), "%s/authz/3", base);
+        t0 = acme_now();
+        rc = acme_authz_poll_many(c, urls, 2, 5, many, &err);
+        is_int(rc, 0, "poll_many");
+        is_str(many[0].status, "valid", "poll_many: pending one became valid");
+        is_int(json_integer_value(json_object_get(many[0].json, "polls")), 2,
+               "poll_many: polled twice");
+        is_str(many[1].status, "invalid", "poll_many: settled one kept");
+        is_str(many[0].ident_type, "ip", "IP identifier type");
+        ok(acme_now() - t0 >= 1.9 && acme_now() - t0 < 3.5,
+           "poll_many: 1 s, then one Retry-After for the whole round");
+        acme_authz_free(&many[0]);
+        acme_authz_free(&many[1]);
+    }
 
     t0 = acme_now();
     rc = acme_order_finalize(c, &order, csr, sizeof(csr), 30, &err);
