@@ -41,6 +41,7 @@
 #define DRAIN_TIMEOUT_MS 2000    /* after the response, before close */
 #define POLL_MAX_MS 1000
 #define ACCEPT_BURST 64
+#define ACCEPT_BACKOFF_MS 100    /* out of descriptors: pause accepting */
 #define MAX_BIND_ATTEMPTS 20     /* interactive "Retry" answers */
 #define MAX_TOKENS 4096
 
@@ -279,18 +280,21 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
-static void accept_some(int lfd, struct conn **conns, size_t *nconns)
+/* Returns -1 when out of descriptors or memory: the caller then stops
+ * polling the listeners for a moment instead of spinning on them. */
+static int accept_some(int lfd, struct conn **conns, size_t *nconns)
 {
     for (int i = 0; i < ACCEPT_BURST && *nconns < MAX_CONNS; i++) {
         int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         struct conn *c;
 
         if (fd < 0)
-            return;
+            return (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                    errno == ENOMEM) ? -1 : 0;
         c = malloc(sizeof(*c));
         if (!c) {
             close(fd);
-            return;
+            return -1;
         }
         c->fd = fd;
         c->state = CONN_READ;
@@ -300,6 +304,7 @@ static void accept_some(int lfd, struct conn **conns, size_t *nconns)
         c->out_len = c->out_off = 0;
         conns[(*nconns)++] = c;
     }
+    return 0;
 }
 
 static void *server_main(void *arg)
@@ -308,6 +313,7 @@ static void *server_main(void *arg)
     struct conn **conns = calloc(MAX_CONNS, sizeof(*conns));
     struct pollfd *pfd = calloc(1 + MAX_LISTEN + MAX_CONNS, sizeof(*pfd));
     size_t nconns = 0;
+    int64_t backoff_until = 0;
 
     /* Without memory the server cannot run; sockets stay open, so the CA
      * sees refused/hanging connections and validation fails cleanly. */
@@ -319,9 +325,13 @@ static void *server_main(void *arg)
         pfd[np].fd = sa->wake[0];
         pfd[np++].events = POLLIN;
         for (size_t i = 0; i < sa->nlfd; i++) {
-            pfd[np].fd = nconns < MAX_CONNS ? sa->lfd[i] : -1;
+            int accepting = nconns < MAX_CONNS && now >= backoff_until;
+
+            pfd[np].fd = accepting ? sa->lfd[i] : -1;
             pfd[np++].events = POLLIN;
         }
+        if (now < backoff_until && backoff_until - now < wait)
+            wait = backoff_until - now;
         first_conn = np;
         for (size_t i = 0; i < nconns; i++) {
             pfd[np].fd = conns[i]->fd;
@@ -361,8 +371,9 @@ static void *server_main(void *arg)
             }
         }
         for (size_t i = 0; n > 0 && i < sa->nlfd; i++)
-            if (pfd[1 + i].revents & POLLIN)
-                accept_some(sa->lfd[i], conns, &nconns);
+            if ((pfd[1 + i].revents & POLLIN) &&
+                accept_some(sa->lfd[i], conns, &nconns) < 0)
+                backoff_until = now + ACCEPT_BACKOFF_MS;
     }
     for (size_t i = 0; i < nconns; i++)
         conn_free(conns[i]);
