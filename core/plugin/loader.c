@@ -400,6 +400,8 @@ static int scan_dir(struct plugin_registry *reg, size_t *cap,
             if (plugin_find(reg, p.name))
                 log_debug("Plugin %s is shadowed by %s", p.path,
                           plugin_find(reg, p.name)->path);
+            else
+                log_debug("Skipping %s: not a regular file", p.path);
             free(p.name);
             free(p.path);
             continue;
