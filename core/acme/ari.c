@@ -226,6 +226,7 @@ int acme_renewal_info_get(struct acme_client *c, const char *cert_id,
     rc = http_request(c->http, "GET", url, NULL, NULL, 0, &resp, err);
     if (rc < 0)
         goto out;
+    acme_log_response("GET", url, &resp);
     rc = ari_parse(c, url, &resp, out, err);
 out:
     http_resp_free(&resp);
@@ -269,8 +270,10 @@ int acme_renewal_info_get_many(struct acme_client *c,
     if (rc < 0)
         goto out;
     for (size_t i = 0; i < n; i++)
-        if (rcs[i] == CB_OK)
+        if (rcs[i] == CB_OK) {
+            acme_log_response("GET", urls[i], &resps[i]);
             rcs[i] = ari_parse(c, urls[i], &resps[i], &outs[i], &errs[i]);
+        }
     rc = CB_OK;
 out:
     for (size_t i = 0; i < n; i++) {

@@ -1,5 +1,7 @@
 /* The ACME session: directory, nonces, signed POSTs and problem
  * documents (RFC 8555 sections 6 and 7.1). */
+#define LOG_COMPONENT "acme.client"
+
 #include "acme/session.h"
 
 #include <errno.h>
@@ -9,6 +11,7 @@
 #include <time.h>
 
 #include "acme/jws.h"
+#include "util/log.h"
 
 #define ACME_BAD_NONCE_RETRIES 5
 
@@ -40,6 +43,21 @@ char *acme_json_strdup(const json_t *obj, const char *name)
     const char *s = json_string_value(json_object_get(obj, name));
 
     return s ? strdup(s) : NULL;
+}
+
+/* Certbot's debug record of a response: status, headers, body.  Nothing
+ * secret travels in ACME responses (certificates and public keys only). */
+void acme_log_response(const char *method, const char *url,
+                       const struct http_resp *r)
+{
+    char *headers = strvec_join(&r->headers, "\n");
+
+    log_debug("%s %s -> HTTP %ld", method, url, r->status);
+    log_debug("Received response:\nHTTP %ld\n%s\n\n%.*s", r->status,
+              headers ? headers : "", (int)(r->body_len > 65536 ? 65536
+                                                                : r->body_len),
+              r->body ? r->body : "");
+    free(headers);
 }
 
 /* Keep the freshest nonce the server gave us (every response may carry
@@ -74,9 +92,11 @@ int acme_client_new(struct http_client *http, const char *directory_url,
     c->dir_url = strdup(directory_url);
     if (!c->dir_url)
         goto out;
+    log_debug("Sending GET request to %s.", directory_url);
     rc = http_request(http, "GET", directory_url, NULL, NULL, 0, &resp, err);
     if (rc < 0)
         goto out;
+    acme_log_response("GET", directory_url, &resp);
     acme_take_nonce(c, &resp);
     if (resp.status != 200) {
         rc = cb_err_set(err, CB_ERR_ACME,
@@ -303,9 +323,12 @@ static int acme_fetch_nonce(struct acme_client *c, struct cb_err *err)
     int rc;
 
     /* RFC 8555 7.2: HEAD is the normal way; some servers only do GET. */
+    log_debug("Requesting fresh nonce");
     rc = http_request(c->http, "HEAD", url, NULL, NULL, 0, &resp, &ignored);
-    if (rc == CB_OK)
+    if (rc == CB_OK) {
+        acme_log_response("HEAD", url, &resp);
         acme_take_nonce(c, &resp);
+    }
     http_resp_free(&resp);
     if (c->nonce)
         return CB_OK;
@@ -358,6 +381,7 @@ static int acme_post_once(struct acme_client *c, const char *url,
     /* A nonce is good for one request only. */
     nonce = c->nonce;
     c->nonce = NULL;
+    log_debug("JWS payload:\n%s", payload ? payload : "");
     rc = jws_sign(c->key, o->use_jwk ? NULL : c->kid, nonce, url, payload,
                   &jws, err);
     if (rc < 0)
@@ -370,10 +394,12 @@ static int acme_post_once(struct acme_client *c, const char *url,
         }
         headers[1] = accept;
     }
+    log_debug("Sending POST request to %s.", url);
     rc = http_request(c->http, "POST", url, headers, jws, strlen(jws), resp,
                       err);
     if (rc < 0)
         goto out;
+    acme_log_response("POST", url, resp);
     acme_take_nonce(c, resp);
     if (resp->status >= 200 && resp->status < 300)
         goto out;
@@ -424,6 +450,7 @@ int acme_post(struct acme_client *c, const char *url, const char *payload,
          * badNonce is retried with the nonce from the error response. */
         if (!acme_is_bad_nonce(problem) || attempt >= ACME_BAD_NONCE_RETRIES)
             break;
+        log_debug("Retrying request after error: badNonce");
         json_decref(problem);
         problem = NULL;
         http_resp_free(resp);

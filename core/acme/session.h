@@ -49,6 +49,10 @@ int acme_post_json(struct acme_client *c, const char *url,
 int acme_problem_fail(struct acme_client *c, const json_t *problem,
                       const char *context, struct cb_err *err);
 
+/* Debug-log a response (status, headers, body) as Certbot does. */
+void acme_log_response(const char *method, const char *url,
+                       const struct http_resp *r);
+
 /* Copy of a string member, or NULL (also on ENOMEM). */
 char *acme_json_strdup(const json_t *obj, const char *name);
 
