@@ -1,7 +1,8 @@
 # core/storage
 libcbcore_la_SOURCES += \
 	core/storage/fsutil.c core/storage/fsutil.h \
-	core/storage/configobj.c core/storage/configobj.h
+	core/storage/configobj.c core/storage/configobj.h \
+	core/storage/lock.c core/storage/lock.h
 
 EXTRA_DIST += \
 	tests/data/storage/py21-standalone-renewed.conf \
@@ -16,3 +17,9 @@ tests_unit_test_configobj_SOURCES = tests/unit/test_configobj.c
 tests_unit_test_configobj_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_configobj_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_configobj
+
+check_PROGRAMS += tests/unit/test_lock
+tests_unit_test_lock_SOURCES = tests/unit/test_lock.c
+tests_unit_test_lock_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_lock_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_lock
