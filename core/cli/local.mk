@@ -28,3 +28,13 @@ tests_unit_test_domains_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_domains_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_cli_ini tests/unit/test_config \
 	tests/unit/test_domains
+
+# util/log.c and util/display.c are the cli room's too
+check_PROGRAMS += tests/unit/test_log tests/unit/test_display
+tests_unit_test_log_SOURCES = tests/unit/test_log.c
+tests_unit_test_log_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_log_LDADD = $(UNIT_LINK)
+tests_unit_test_display_SOURCES = tests/unit/test_display.c
+tests_unit_test_display_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_display_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_log tests/unit/test_display
