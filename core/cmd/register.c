@@ -19,7 +19,7 @@ int cmd_register(struct cmd_ctx *ctx, struct cb_err *err)
     if (r != CB_OK)
         return r;
     if (n > 0)
-        return cb_err_set(err, CB_ERR_EXISTS,
+        return cb_err_plain(err, CB_ERR_EXISTS,
                           "There is an existing account; registration of a "
                           "duplicate account with this command is currently "
                           "unsupported.");

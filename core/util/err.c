@@ -36,6 +36,20 @@ int cb_err_replace(struct cb_err *err, int code, const char *fmt, ...)
     return code;
 }
 
+int cb_err_plain(struct cb_err *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err && err->msg[0] != '\0')
+        return code;
+    va_start(ap, fmt);
+    err_vset(err, code, 0, fmt, ap);
+    va_end(ap);
+    if (err)
+        err->plain = 1;
+    return code;
+}
+
 int cb_err_prefix(struct cb_err *err, const char *fmt, ...)
 {
     char buf[2 * CB_ERR_MSG_MAX];
@@ -61,6 +75,7 @@ void cb_err_reset(struct cb_err *err)
     if (!err)
         return;
     err->code = CB_OK;
+    err->plain = 0;
     err->msg[0] = '\0';
 }
 

@@ -20,6 +20,7 @@
 
 struct cb_err {
     int code;
+    int plain;  /* printed without the "Ask for help" advice line */
     char msg[CB_ERR_MSG_MAX];
 };
 
@@ -31,6 +32,11 @@ int cb_err_replace(struct cb_err *err, int code, const char *fmt, ...)
     CB_PRINTF(3, 4);
 /* Prepend "prefix: " style context to the recorded message; returns code. */
 int cb_err_prefix(struct cb_err *err, const char *fmt, ...) CB_PRINTF(2, 3);
+/* Like cb_err_set, for a message that is the complete answer to the user:
+ * Certbot verbs that *return* an error string print it alone, without the
+ * "Ask for help ..." advice (A-037). */
+int cb_err_plain(struct cb_err *err, int code, const char *fmt, ...)
+    CB_PRINTF(3, 4);
 void cb_err_reset(struct cb_err *err);
 /* The message, or cb_status_str(code) when none was recorded. Borrowed. */
 const char *cb_err_msg(const struct cb_err *err);
