@@ -2,7 +2,8 @@
 libcbcore_la_SOURCES += \
 	core/storage/fsutil.c core/storage/fsutil.h \
 	core/storage/configobj.c core/storage/configobj.h \
-	core/storage/lock.c core/storage/lock.h
+	core/storage/lock.c core/storage/lock.h \
+	core/storage/renewal_conf.c core/storage/renewal_conf.h
 
 EXTRA_DIST += \
 	tests/data/storage/py21-standalone-renewed.conf \
@@ -23,3 +24,9 @@ tests_unit_test_lock_SOURCES = tests/unit/test_lock.c
 tests_unit_test_lock_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_lock_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_lock
+
+check_PROGRAMS += tests/unit/test_renewal_conf
+tests_unit_test_renewal_conf_SOURCES = tests/unit/test_renewal_conf.c
+tests_unit_test_renewal_conf_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_renewal_conf_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_renewal_conf

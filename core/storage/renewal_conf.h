@@ -17,6 +17,9 @@ struct renewal_conf {
 int renewal_conf_load(const char *path, struct renewal_conf **out,
                       struct cb_err *err);
 void renewal_conf_free(struct renewal_conf *rc);
+/* Addition: an empty conf for path (not written until saved); NULL on
+ * ENOMEM.  Caller frees with renewal_conf_free. */
+struct renewal_conf *renewal_conf_new(const char *path);
 
 /* Top-level key ("version", "archive_dir", "cert", "privkey", "chain",
  * "fullchain", "renew_before_expiry") or NULL. */
