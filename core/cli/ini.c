@@ -219,10 +219,16 @@ int ini_read(const char *path, int missing_ok, struct ini_file *out,
                        strerror(errno));
         goto out;
     }
-    while ((got = getline(&line, &cap, fp)) >= 0) {
-        char *s = line;
-        size_t len = (size_t)got;
+    for (;;) {
+        char *s;
+        size_t len;
         int bad = 0;
+
+        got = getline(&line, &cap, fp);
+        if (got < 0)
+            break;
+        s = line;
+        len = (size_t)got;
 
         while (len && is_ws(s[len - 1]))
             s[--len] = '\0';

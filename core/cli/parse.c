@@ -1085,8 +1085,12 @@ static int has_accounts(const char *config_dir)
     free(path);
     if (!d)
         return 0;
-    while (!found && (de = readdir(d)) != NULL)
+    while (!found) {
+        de = readdir(d);
+        if (!de)
+            break;
         found = de->d_name[0] != '.';
+    }
     closedir(d);
     return found;
 }

@@ -77,7 +77,8 @@ static void test_precedence(void)
            "A-296 origin is CONFIG_FILE");
     ok(config_is_set(cfg, "rsa_key_size"), "A-296 cli.ini values are user-set");
     config_dest_info("rsa_key_size", &type, &renewal);
-    ok(renewal && type == CONFIG_T_INT, "A-296 rsa_key_size is saved for renewal");
+    ok(renewal && type == CONFIG_T_INT,
+       "A-296 rsa_key_size is saved for renewal");
 
     write_file(xdg_ini, "key-type = ecdsa\n");
     write_file(my_ini, "key-type = rsa\n");

@@ -167,7 +167,8 @@ static void test_abbreviations(void)
     is_int(parse("certonly", "--dry", NULL), 0, "--dry is --dry-run");
     ok(config_bool(cfg, "dry_run"), "--dry sets dry_run");
     is_int(parse("--no-eff", NULL), 0, "--no-eff abbreviates --no-eff-email");
-    is_str(config_str(cfg, "eff_email"), "False", "--no-eff-email stores False");
+    is_str(config_str(cfg, "eff_email"), "False",
+           "--no-eff-email stores False");
 }
 
 static void test_domains(void)
@@ -343,7 +344,8 @@ static void test_values(void)
     v = config_list(cfg, "ifaces", &n);
     ok(n == 2 && strcmp(v[0], "authenticator") == 0, "ifaces append_const");
     parse("--no-reuse-key", NULL);
-    is_str(config_str(cfg, "reuse_key"), "False", "--no-reuse-key stores False");
+    is_str(config_str(cfg, "reuse_key"), "False",
+           "--no-reuse-key stores False");
     ok(config_is_set(cfg, "reuse_key"), "--no-reuse-key is user-set");
     parse("--keep", NULL);
     ok(config_bool(cfg, "reinstall"), "--keep sets reinstall");
@@ -362,7 +364,8 @@ static void test_paths(void)
     parse("--config-dir", "conf", "--work-dir", "./w/../work",
           "--logs-dir=/x//y/", NULL);
     snprintf(want, sizeof(want), "%s/conf", cwd);
-    is_str(config_str(cfg, "config_dir"), want, "A-312 relative --config-dir made absolute");
+    is_str(config_str(cfg, "config_dir"), want,
+           "A-312 relative --config-dir made absolute");
     snprintf(want, sizeof(want), "%s/work", cwd);
     is_str(config_str(cfg, "work_dir"), want, "work dir normalised");
     is_str(config_str(cfg, "logs_dir"), "/x/y", "logs dir normalised");
@@ -373,7 +376,8 @@ static void test_paths(void)
     snprintf(want, sizeof(want), "%s/chain.pem", cwd);
     is_str(config_str(cfg, "fullchain_path"), want,
            "certonly: fullchain_path defaults to ./chain.pem (sic)");
-    ok(!config_is_set(cfg, "cert_path"), "the certonly default is not user-set");
+    ok(!config_is_set(cfg, "cert_path"),
+       "the certonly default is not user-set");
     parse("install", NULL);
     ok(config_str(cfg, "cert_path") == NULL, "install: no cert_path default");
     is_int(parse("certonly", "--csr", csr_path, NULL), 0,
@@ -584,7 +588,8 @@ static void test_help_pages(void)
     renew1 = strdup(help_text("renew"));
     ok(contains(renew1, "certbot renew [--cert-name CERTNAME] [options]"),
        "A-006 renew usage");
-    ok(contains(renew1, "\n  --pre-hook PRE_HOOK"), "A-006 renew shows --pre-hook");
+    ok(contains(renew1, "\n  --pre-hook PRE_HOOK"),
+       "A-006 renew shows --pre-hook");
     ok(!contains(renew1, "--renew-hook"), "hidden --renew-hook not shown");
     ok(!contains(renew1, "\nsecurity:"), "-h renew shows only its section");
     free(renew1);

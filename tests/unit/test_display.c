@@ -85,7 +85,7 @@ static int count(const char *hay, const char *needle)
 {
     int n = 0;
 
-    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
         n++;
     return n;
 }

@@ -36,7 +36,8 @@ int main(void)
     strvec_clear(&sv);
 
     add(&sv, "WWW.Example.TEST.");
-    is_str(sv.v[0], "www.example.test", "A-070 lowercased, trailing dot removed");
+    is_str(sv.v[0], "www.example.test",
+           "A-070 lowercased, trailing dot removed");
     add(&sv, "www.example.test");
     is_int(sv.n, 1, "A-070 normalised duplicates dropped");
     is_int(add(&sv, "*.example.test"), 0, "wildcards allowed");

@@ -150,7 +150,8 @@ static void test_rotation(void)
        "A-303 --max-log-backups 0: a single file");
     snprintf(path, sizeof(path), "%s/letsencrypt.log", dir);
     text = slurp(path);
-    for (const char *p = text; (p = strstr(p, "append ")) != NULL; p++)
+    for (const char *p = strstr(text, "append "); p;
+         p = strstr(p + 1, "append "))
         lines++;
     is_int(lines, 3, "A-303 --max-log-backups 0 appends");
 
