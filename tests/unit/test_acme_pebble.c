@@ -132,6 +132,120 @@ static void test_connect_error(void)
     http_client_free(http);
 }
 
+/* Order dns with cert key ckey, prove control over http-01 (serving from
+ * a forked responder on port), finalize and download.  *pem is the chain
+ * (caller frees); the order stays in *order for the caller to inspect. */
+static int issue(struct acme_client *c, int port, const char *const *dns,
+                 EVP_PKEY *ckey, struct acme_order *order, char **pem,
+                 const char *label)
+{
+    const char *pending[MAX_CHALL];
+    struct acme_authz polled[MAX_CHALL];
+    size_t n_pending = 0;
+    struct cb_err err = { 0 };
+    unsigned char *csr = NULL;
+    size_t csr_len = 0;
+    pid_t responder = -1;
+    char name[128];
+    int rc;
+
+    *pem = NULL;
+    n_served = 0;
+    rc = acme_order_new(c, dns, NULL, NULL, NULL, order, &err);
+    snprintf(name, sizeof(name), "%s: newOrder", label);
+    if (!ok(rc == 0, name)) {
+        printf("# %s\n", cb_err_msg(&err));
+        return rc;
+    }
+    for (size_t i = 0; i < order->authorizations.n && i < MAX_CHALL; i++) {
+        struct acme_authz az = { 0 };
+
+        rc = acme_authz_get(c, order->authorizations.v[i], &az, &err);
+        if (rc < 0)
+            goto out;
+        /* Pebble may reuse a valid authorization: nothing to prove. */
+        for (size_t j = 0; strcmp(az.status, "pending") == 0 &&
+                           j < az.n_challenges; j++) {
+            struct acme_challenge *ch = &az.challenges[j];
+            char *ka;
+
+            if (strcmp(ch->type, "http-01") != 0)
+                continue;
+            ka = acme_key_authorization(c, ch->token);
+            snprintf(served[n_served].path, sizeof(served[0].path),
+                     "/.well-known/acme-challenge/%s", ch->token);
+            snprintf(served[n_served].body, sizeof(served[0].body), "%s", ka);
+            n_served++;
+            free(ka);
+            pending[n_pending++] = order->authorizations.v[i];
+        }
+        acme_authz_free(&az);
+    }
+    if (n_pending > 0) {
+        responder = responder_start(port);
+        snprintf(name, sizeof(name), "%s: http-01 responder serving", label);
+        ok(responder > 0, name);
+        for (size_t i = 0; i < n_pending; i++) {
+            struct acme_authz az = { 0 };
+
+            acme_authz_get(c, pending[i], &az, &err);
+            for (size_t j = 0; j < az.n_challenges; j++)
+                if (strcmp(az.challenges[j].type, "http-01") == 0)
+                    rc = acme_challenge_answer(c, az.challenges[j].url, &err);
+            acme_authz_free(&az);
+            if (rc < 0)
+                goto out;
+        }
+        rc = acme_authz_poll_many(c, pending, n_pending, 30, polled, &err);
+        snprintf(name, sizeof(name), "%s: authorizations settled", label);
+        ok(rc == 0, name);
+        for (size_t i = 0; i < n_pending; i++) {
+            snprintf(name, sizeof(name), "%s: authz %s valid", label,
+                     polled[i].ident_value ? polled[i].ident_value : "?");
+            is_str(polled[i].status, "valid", name);
+            acme_authz_free(&polled[i]);
+        }
+        if (rc < 0)
+            goto out;
+    }
+    rc = csr_make(ckey, dns, NULL, 0, &csr, &csr_len, &err);
+    if (rc < 0)
+        goto out;
+    rc = acme_order_finalize(c, order, csr, csr_len, 90, &err);
+    snprintf(name, sizeof(name), "%s: order finalized and valid", label);
+    if (!ok(rc == 0 && strcmp(order->status, "valid") == 0, name))
+        goto out;
+    rc = acme_certificate_get(c, order, NULL, pem, NULL, &err);
+out:
+    if (rc < 0)
+        printf("# %s: %s\n", label, cb_err_msg(&err));
+    responder_stop(responder);
+    OPENSSL_free(csr);
+    return rc;
+}
+
+/* Revoke the leaf of pem signed with the certificate's own key (jwk), as
+ * certbot revoke --key-path does (A-113). */
+static void revoke_with_cert_key(struct acme_client *c, EVP_PKEY *acct_key,
+                                 EVP_PKEY *ckey, const char *pem,
+                                 const char *label)
+{
+    struct cb_err err = { 0 };
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    char *kid = acme_client_kid(c) ? strdup(acme_client_kid(c)) : NULL;
+    int rc;
+
+    cert_pem_to_der(pem, strlen(pem), &der, &der_len, &err);
+    acme_client_set_key(c, ckey, NULL);
+    rc = acme_revoke(c, der, der_len, 1, 1, &err);
+    if (!ok(rc == 0, label))
+        printf("# %s\n", cb_err_msg(&err));
+    acme_client_set_key(c, acct_key, kid);
+    free(kid);
+    OPENSSL_free(der);
+}
+
 int main(void)
 {
     const char *dir_url = getenv("PEBBLE_DIR_URL");
@@ -146,13 +260,12 @@ int main(void)
     char *acct_url = NULL, *pem = NULL, names[2][80];
     const char *dns[3];
     const char *contacts[] = { "certbot-c@example.org", NULL };
-    unsigned char *csr = NULL, *der = NULL;
-    size_t csr_len = 0, der_len = 0;
+    unsigned char *der = NULL;
+    size_t der_len = 0;
     struct strvec chain = { 0 };
     struct cert_info ci = { 0 };
     json_t *acct = NULL;
-    pid_t responder = -1;
-    int rc, matched = -1;
+    int rc, port, matched = -1;
 
     if (!dir_url || !*dir_url) {
         printf("1..0 # SKIP PEBBLE_DIR_URL not set\n");
@@ -162,6 +275,7 @@ int main(void)
         printf("1..0 # SKIP PEBBLE_HTTP_PORT not set\n");
         return 0;
     }
+    port = atoi(port_s);
     test_connect_error();
 
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -219,83 +333,16 @@ int main(void)
     json_decref(acct);
     acct = NULL;
 
-    responder = responder_start(atoi(port_s));
-    ok(responder > 0, "http-01 responder listening");
-
-    rc = acme_order_new(c, dns, NULL, NULL, NULL, &order, &err);
-    if (!ok(rc == 0, "newOrder for two names")) {
-        printf("# %s\n", cb_err_msg(&err));
-        goto out;
-    }
-    is_int(order.authorizations.n, 2, "two authorizations");
-    ok(order.finalize != NULL, "order has a finalize URL");
-    is_str(order.status, "pending", "order pending");
-
-    /* Collect the http-01 challenges first, then fork the responder with
-     * the complete table (the child has a copy of memory at fork time). */
-    responder_stop(responder);
-    responder = -1;
-    for (size_t i = 0; i < order.authorizations.n; i++) {
-        struct acme_authz az = { 0 };
-
-        rc = acme_authz_get(c, order.authorizations.v[i], &az, &err);
-        is_int(rc, 0, "authz fetched");
-        is_str(az.ident_type, "dns", "authz identifier type dns");
-        for (size_t j = 0; j < az.n_challenges; j++) {
-            struct acme_challenge *ch = &az.challenges[j];
-            char *ka;
-
-            if (strcmp(ch->type, "http-01") != 0 || n_served >= MAX_CHALL)
-                continue;
-            ka = acme_key_authorization(c, ch->token);
-            snprintf(served[n_served].path, sizeof(served[0].path),
-                     "/.well-known/acme-challenge/%s", ch->token);
-            snprintf(served[n_served].body, sizeof(served[0].body), "%s", ka);
-            n_served++;
-            free(ka);
-        }
-        acme_authz_free(&az);
-    }
-    is_int(n_served, 2, "one http-01 challenge per name");
-    responder = responder_start(atoi(port_s));
-    ok(responder > 0, "http-01 responder serving key authorizations");
-
-    for (size_t i = 0; i < order.authorizations.n; i++) {
-        struct acme_authz az = { 0 };
-
-        acme_authz_get(c, order.authorizations.v[i], &az, &err);
-        for (size_t j = 0; j < az.n_challenges; j++)
-            if (strcmp(az.challenges[j].type, "http-01") == 0) {
-                rc = acme_challenge_answer(c, az.challenges[j].url, &err);
-                if (!ok(rc == 0, "challenge answered"))
-                    printf("# %s\n", cb_err_msg(&err));
-            }
-        acme_authz_free(&az);
-    }
-    for (size_t i = 0; i < order.authorizations.n; i++) {
-        struct acme_authz az = { 0 };
-
-        rc = acme_authz_poll(c, order.authorizations.v[i], 30, &az, &err);
-        is_int(rc, 0, "authz polled");
-        is_str(az.status, "valid", "authz valid");
-        if (az.status && strcmp(az.status, "valid") != 0) {
-            char *line = acme_problem_to_string(az.challenges[0].error);
-            printf("# %s\n", line ? line : "?");
-            free(line);
-        }
-        acme_authz_free(&az);
-    }
-
     rc = key_generate("ecdsa", 0, "secp256r1", &ckey, &err);
     is_int(rc, 0, "certificate key generated");
-    rc = csr_make(ckey, dns, NULL, 0, &csr, &csr_len, &err);
-    is_int(rc, 0, "CSR made");
-    rc = acme_order_finalize(c, &order, csr, csr_len, 90, &err);
-    if (!ok(rc == 0, "order finalized"))
-        printf("# %s\n", cb_err_msg(&err));
-    is_str(order.status, "valid", "order valid");
+    rc = issue(c, port, dns, ckey, &order, &pem, "P-256");
+    if (rc < 0)
+        goto out;
+    is_int(order.authorizations.n, 2, "two authorizations");
     ok(order.certificate != NULL, "certificate URL");
 
+    free(pem);
+    pem = NULL;
     rc = acme_certificate_get(c, &order, "No Such Issuer CN", &pem, &matched,
                               &err);
     if (!ok(rc == 0, "certificate downloaded"))
@@ -351,6 +398,31 @@ int main(void)
     printf("# %s\n", cb_err_msg(&err));
     ok(strchr(cb_err_msg(&err), '\n') == NULL, "message is one line");
 
+    /* A-113: P-384 and P-521 certificate keys, each revoked with its own
+     * key (ES384 / ES512 JWS accepted by the CA). */
+    {
+        static const char *curves[] = { "secp384r1", "secp521r1" };
+
+        for (int i = 0; i < 2; i++) {
+            struct acme_order o2 = { 0 };
+            EVP_PKEY *k2 = NULL;
+            char *pem2 = NULL, label[96];
+
+            key_generate("ecdsa", 0, curves[i], &k2, &err);
+            if (issue(c, port, dns, k2, &o2, &pem2, curves[i]) == 0) {
+                ok(cert_matches_key(pem2, strlen(pem2), k2),
+                   "leaf matches the new key");
+                snprintf(label, sizeof(label),
+                         "A-113 revoke signed with the %s certificate key",
+                         curves[i]);
+                revoke_with_cert_key(c, akey, k2, pem2, label);
+            }
+            free(pem2);
+            acme_order_free(&o2);
+            EVP_PKEY_free(k2);
+        }
+    }
+
     /* A problem with an identifier: a name pebble refuses. */
     {
         struct acme_order bad = { 0 };
@@ -371,11 +443,9 @@ int main(void)
         printf("# %s\n", cb_err_msg(&err));
 
 out:
-    responder_stop(responder);
     cert_info_free(&ci);
     strvec_clear(&chain);
     OPENSSL_free(der);
-    OPENSSL_free(csr);
     free(pem);
     free(acct_url);
     json_decref(acct);
