@@ -36,6 +36,9 @@ const char *acme_terms_of_service(const struct acme_client *c);
 int acme_eab_required(const struct acme_client *c);
 /* Directory member ("newOrder", "renewalInfo", ...) or NULL. Borrowed. */
 const char *acme_directory_get(const struct acme_client *c, const char *name);
+/* The directory's "meta" object (e.g. meta.profiles for --required-profile)
+ * or NULL.  Borrowed until acme_client_free. */
+const json_t *acme_directory_meta(const struct acme_client *c);
 
 /* Use key (borrowed) for signing, with kid (copied) or NULL to send jwk. */
 void acme_client_set_key(struct acme_client *c, EVP_PKEY *key,

@@ -152,9 +152,16 @@ const char *acme_directory_get(const struct acme_client *c, const char *name)
     return json_string_value(json_object_get(c->dir, name));
 }
 
+const json_t *acme_directory_meta(const struct acme_client *c)
+{
+    const json_t *meta = json_object_get(c->dir, "meta");
+
+    return json_is_object(meta) ? meta : NULL;
+}
+
 static const json_t *acme_meta(const struct acme_client *c)
 {
-    return json_object_get(c->dir, "meta");
+    return acme_directory_meta(c);
 }
 
 const char *acme_terms_of_service(const struct acme_client *c)

@@ -736,6 +736,7 @@ static void test_account(struct acme_client *c, EVP_PKEY *key)
 
     acme_client_set_key(c, key, NULL);
     is_str(acme_terms_of_service(c), "https://ca.test/tos", "terms of service");
+    ok(json_is_object(acme_directory_meta(c)), "directory meta object");
     is_int(acme_eab_required(c), 1, "externalAccountRequired");
     rc = acme_account_new(c, &existing, &url, NULL, &err);
     is_int(rc, CB_ERR_ACME, "onlyReturnExisting without account fails");
