@@ -161,7 +161,7 @@ static void report_failures(struct plugin_inst *auth, struct pending *ps,
     for (size_t i = 0; i < n; i++) {
         const json_t *e = NULL;
         const char *type, *detail;
-        if (strcmp(ps[i].authz.status, "valid") == 0)
+        if (ps[i].authz.status && strcmp(ps[i].authz.status, "valid") == 0)
             continue;
         if (shown++ == 0)
             display_notifyf(0,
@@ -200,6 +200,59 @@ static void debug_pause(struct cb_config *cfg, struct pending *ps, size_t n)
                             ps[i].validation_name, ps[i].validation);
     display_yesno("Challenges loaded. Press continue to submit to CA.",
                   "Continue", "Continue", 1, NULL, &cont, &ignore);
+}
+
+/* Poll every answered authorization in one round-robin (Certbot's
+ * single polling loop), then copy the final status and challenge errors
+ * into ps, keeping each chosen-challenge pointer valid. */
+static int poll_and_merge(struct acme_client *acme, struct pending *ps,
+                          size_t n, int *failed, struct cb_err *err)
+{
+    const char **urls = calloc(n + 1, sizeof(*urls));
+    struct acme_authz *fresh = calloc(n + 1, sizeof(*fresh));
+    size_t *idx = calloc(n + 1, sizeof(*idx));
+    size_t m = 0;
+    int r;
+
+    if (!urls || !fresh || !idx) {
+        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!ps[i].chall)
+            continue;
+        idx[m] = i;
+        urls[m++] = ps[i].authz.url;
+    }
+    r = acme_authz_poll_many(acme, urls, m, AUTHZ_MAX_POLLS, fresh, err);
+    if (r != CB_OK)
+        goto out;
+    for (size_t f = 0; f < m; f++) {
+        struct pending *p = &ps[idx[f]];
+        free(p->authz.status);
+        p->authz.status = fresh[f].status;
+        fresh[f].status = NULL;
+        for (size_t j = 0; j < fresh[f].n_challenges; j++) {
+            if (strcmp(fresh[f].challenges[j].type, p->chall->type) != 0)
+                continue;
+            for (size_t k = 0; k < p->authz.n_challenges; k++) {
+                struct acme_challenge *c = &p->authz.challenges[k];
+                if (strcmp(c->type, p->chall->type) != 0)
+                    continue;
+                json_decref(c->error);
+                c->error = json_incref(fresh[f].challenges[j].error);
+            }
+        }
+        if (!p->authz.status || strcmp(p->authz.status, "valid") != 0)
+            (*failed)++;
+    }
+out:
+    for (size_t f = 0; fresh && f < m; f++)
+        acme_authz_free(&fresh[f]);
+    free(fresh);
+    free(urls);
+    free(idx);
+    return r;
 }
 
 static int solve_authorizations(struct cb_config *cfg,
@@ -255,35 +308,9 @@ static int solve_authorizations(struct cb_config *cfg,
             goto out;
     }
     log_info("Waiting for verification...");
-    for (size_t i = 0; i < n; i++) {
-        struct acme_authz fresh = {0};
-        if (!ps[i].chall)
-            continue;
-        r = acme_authz_poll(acme, ps[i].authz.url, AUTHZ_MAX_POLLS, &fresh,
-                            err);
-        if (r != CB_OK) {
-            acme_authz_free(&fresh);
-            goto out;
-        }
-        /* Keep our chosen-challenge pointer valid: swap only the state. */
-        free(ps[i].authz.status);
-        ps[i].authz.status = fresh.status;
-        fresh.status = NULL;
-        for (size_t j = 0; j < fresh.n_challenges; j++) {
-            if (strcmp(fresh.challenges[j].type, ps[i].chall->type) != 0)
-                continue;
-            for (size_t k = 0; k < ps[i].authz.n_challenges; k++) {
-                struct acme_challenge *c = &ps[i].authz.challenges[k];
-                if (strcmp(c->type, ps[i].chall->type) != 0)
-                    continue;
-                json_decref(c->error);
-                c->error = json_incref(fresh.challenges[j].error);
-            }
-        }
-        acme_authz_free(&fresh);
-        if (strcmp(ps[i].authz.status, "valid") != 0)
-            failed++;
-    }
+    r = poll_and_merge(acme, ps, n, &failed, err);
+    if (r != CB_OK)
+        goto out;
     if (failed) {
         report_failures(auth, ps, n, cbs, todo);
         r = cb_err_set(err, CB_ERR_ACME, "Some challenges have failed.");
