@@ -48,6 +48,10 @@ export PYTHONWARNINGS=ignore
 # user's own cli.ini.
 export XDG_CONFIG_HOME="$T/xdg"
 mkdir -p "$XDG_CONFIG_HOME"
+# ...and from the machine's /etc/letsencrypt/cli.ini, which Debian's
+# certbot package installs on some machines (with preconfigured-renewal)
+# and not on others: our certbot reads this path instead of it.
+export CERTBOT_SYSTEM_CLI_INI=/dev/null
 
 _CLEANUP_PIDS=()
 
