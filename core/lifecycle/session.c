@@ -232,7 +232,7 @@ static int agree_tos(struct cb_config *cfg, const char *tos,
     char q[1024];
     int yes = 0, r;
 
-    if (!tos || config_bool(cfg, "agree_tos"))
+    if (!tos || config_bool(cfg, "tos"))
         return CB_OK;
     snprintf(q, sizeof(q),
              "Please read the Terms of Service at: %s\nYou must agree in "
