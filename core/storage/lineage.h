@@ -43,6 +43,17 @@ int lineage_load(const char *conf_path, const char *config_dir,
                  struct lineage **out, struct cb_err *err);
 void lineage_free(struct lineage *l);
 
+/* Additions (storage room).  Python Certbot runs ensure_deployed only in
+ * renew and in certonly's "same names" path; `certificates`, `delete` and
+ * friends only repair previous_* leftovers (A-159 relies on that).  Those
+ * callers pass LINEAGE_LOAD_NO_DEPLOY. */
+#define LINEAGE_LOAD_NO_DEPLOY 1u
+int lineage_load_ex(const char *conf_path, const char *config_dir,
+                    unsigned flags, struct lineage **out, struct cb_err *err);
+/* Link the newest complete archive version if live lags behind (warning
+ * "Found a new certificate /archive/ ..."): 1 fixed, 0 nothing to do. */
+int lineage_ensure_deployed(struct lineage *l, struct cb_err *err);
+
 /* Create a new lineage named name (or name-0001, -0002, ... when taken),
  * version 1, with README files, Certbot's modes, and a renewal conf with
  * the top-level keys (version, archive_dir, cert, privkey, chain,

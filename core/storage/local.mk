@@ -3,7 +3,8 @@ libcbcore_la_SOURCES += \
 	core/storage/fsutil.c core/storage/fsutil.h \
 	core/storage/configobj.c core/storage/configobj.h \
 	core/storage/lock.c core/storage/lock.h \
-	core/storage/renewal_conf.c core/storage/renewal_conf.h
+	core/storage/renewal_conf.c core/storage/renewal_conf.h \
+	core/storage/lineage.c core/storage/lineage.h
 
 EXTRA_DIST += \
 	tests/data/storage/py21-standalone-renewed.conf \
@@ -11,7 +12,9 @@ EXTRA_DIST += \
 	tests/data/storage/py21-manual.conf \
 	tests/data/storage/v56.conf \
 	tests/data/storage/edge.conf \
-	tests/data/storage/edge.expected
+	tests/data/storage/edge.expected \
+	tests/data/storage/py21-live-README \
+	tests/data/storage/py21-lineage-README
 
 check_PROGRAMS += tests/unit/test_configobj
 tests_unit_test_configobj_SOURCES = tests/unit/test_configobj.c
@@ -30,3 +33,9 @@ tests_unit_test_renewal_conf_SOURCES = tests/unit/test_renewal_conf.c
 tests_unit_test_renewal_conf_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_renewal_conf_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_renewal_conf
+
+check_PROGRAMS += tests/unit/test_lineage
+tests_unit_test_lineage_SOURCES = tests/unit/test_lineage.c
+tests_unit_test_lineage_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_lineage_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_lineage

@@ -1,0 +1,1352 @@
+/* Certificate lineages: archive/, live/ and renewal/<name>.conf, laid out
+ * and switched over the way Certbot's storage.py does (SPEC 3.1, 3.2). */
+#define LOG_COMPONENT "certbot._internal.storage"
+
+#include "config.h"
+
+#include "storage/lineage.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "storage/fsutil.h"
+#include "util/log.h"
+
+static const char *const kind_name[LK_N] = {
+    "cert", "privkey", "chain", "fullchain",
+};
+
+/* The README Certbot writes into live/ (prefix "[cert name]/") and into
+ * every live/<name>/ (no prefix). */
+static char *readme_text(const char *prefix)
+{
+    char *t = NULL;
+
+    if (asprintf(&t,
+                 "This directory contains your keys and certificates.\n\n"
+                 "`%sprivkey.pem`  : the private key for your certificate.\n"
+                 "`%sfullchain.pem`: the certificate file used in most "
+                 "server software.\n"
+                 "`%schain.pem`    : used for OCSP stapling in Nginx "
+                 ">=1.3.7.\n"
+                 "`%scert.pem`     : will break many server configurations, "
+                 "and should not be used\n"
+                 "                 without reading further documentation "
+                 "(see link below).\n\n"
+                 "WARNING: DO NOT MOVE OR RENAME THESE FILES!\n"
+                 "         Certbot expects these files to remain in this "
+                 "location in order\n"
+                 "         to function properly!\n\n"
+                 "We recommend not moving these files. For more information, "
+                 "see the Certbot\n"
+                 "User Guide at https://certbot.eff.org/docs/using.html"
+                 "#where-are-my-certificates.\n",
+                 prefix, prefix, prefix, prefix) < 0)
+        return NULL;
+    return t;
+}
+
+/* ---- small path helpers ------------------------------------------------- */
+
+static int os_err(struct cb_err *err, int errnum, const char *path)
+{
+    return cb_err_set(err, errnum == ENOMEM ? CB_ERR_NOMEM : CB_ERR_IO,
+                      "[Errno %d] %s: '%s'", errnum, strerror(errnum), path);
+}
+
+static int nomem(struct cb_err *err)
+{
+    return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+}
+
+static int lexists(const char *p)
+{
+    struct stat st;
+
+    return lstat(p, &st) == 0;
+}
+
+static int exists(const char *p)
+{
+    struct stat st;
+
+    return stat(p, &st) == 0;
+}
+
+static int is_symlink(const char *p)
+{
+    struct stat st;
+
+    return lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+static char *dirname_of(const char *p)
+{
+    const char *s = strrchr(p, '/');
+
+    if (!s)
+        return strdup(".");
+    if (s == p)
+        return strdup("/");
+    return strndup(p, (size_t)(s - p));
+}
+
+static const char *basename_of(const char *p)
+{
+    const char *s = strrchr(p, '/');
+
+    return s ? s + 1 : p;
+}
+
+/* The link text (caller frees) or NULL. */
+static char *read_link(const char *link)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+
+    if (n < 0)
+        return NULL;
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+/* Absolute, lexically normalised target of link (Certbot's
+ * get_link_target); NULL when link is not a symlink. */
+static char *link_target(const char *link)
+{
+    char *text = read_link(link), *dir = NULL, *joined = NULL, *abs = NULL;
+
+    if (!text)
+        return NULL;
+    if (text[0] == '/') {
+        abs = fs_abspath(text);
+        goto out;
+    }
+    dir = dirname_of(link);
+    if (dir && asprintf(&joined, "%s/%s", dir, text) >= 0)
+        abs = fs_abspath(joined);
+out:
+    free(text);
+    free(dir);
+    free(joined);
+    return abs;
+}
+
+/* "<kind><N>.pem" -> N, else -1. */
+static int parse_version(const char *base, const char *kind)
+{
+    size_t kl = strlen(kind);
+    const char *p;
+    long v = 0;
+
+    if (strncmp(base, kind, kl) != 0)
+        return -1;
+    p = base + kl;
+    if (*p < '0' || *p > '9')
+        return -1;
+    while (*p >= '0' && *p <= '9') {
+        v = v * 10 + (*p - '0');
+        if (v > INT_MAX / 10)
+            return -1;
+        p++;
+    }
+    return strcmp(p, ".pem") == 0 ? (int)v : -1;
+}
+
+static void fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* Point link at text atomically: a temporary symlink renamed over it. */
+static int replace_symlink(const char *text, const char *link,
+                           struct cb_err *err)
+{
+    char *dir = dirname_of(link), *tmp = NULL;
+    int r = CB_OK;
+
+    if (!dir)
+        return nomem(err);
+    for (int attempt = 0;; attempt++) {
+        free(tmp);
+        tmp = NULL;
+        if (asprintf(&tmp, "%s/.%s.%ld.%d.tmp", dir, basename_of(link),
+                     (long)getpid(), attempt) < 0) {
+            tmp = NULL;
+            r = nomem(err);
+            goto out;
+        }
+        if (symlink(text, tmp) == 0)
+            break;
+        if (errno != EEXIST || attempt > 100) {
+            r = os_err(err, errno, tmp);
+            free(tmp);
+            tmp = NULL;
+            goto out;
+        }
+    }
+    if (rename(tmp, link) < 0) {
+        r = os_err(err, errno, link);
+        unlink(tmp);
+        goto out;
+    }
+out:
+    free(tmp);
+    free(dir);
+    return r;
+}
+
+/* ---- versions ------------------------------------------------------------- */
+
+struct versions {
+    int *v[LK_N];
+    size_t n[LK_N];
+};
+
+static void versions_free(struct versions *vs)
+{
+    for (int k = 0; k < LK_N; k++)
+        free(vs->v[k]);
+    memset(vs, 0, sizeof(*vs));
+}
+
+static int has_version(const struct versions *vs, int k, int v)
+{
+    for (size_t i = 0; i < vs->n[k]; i++)
+        if (vs->v[k][i] == v)
+            return 1;
+    return 0;
+}
+
+/* Every <kind><N>.pem name in the archive dir (links included, like
+ * Certbot's os.listdir).  0 or CB_ERR_NOMEM; a missing dir is empty. */
+static int scan_versions(const char *archive, struct versions *vs)
+{
+    DIR *d = opendir(archive);
+    struct dirent *de;
+    size_t cap[LK_N] = { 0 };
+
+    memset(vs, 0, sizeof(*vs));
+    if (!d)
+        return CB_OK;
+    while ((de = readdir(d)) != NULL) {
+        for (int k = 0; k < LK_N; k++) {
+            int v = parse_version(de->d_name, kind_name[k]);
+            if (v < 0)
+                continue;
+            if (vs->n[k] == cap[k]) {
+                size_t nc = cap[k] ? cap[k] * 2 : 16;
+                int *nv = realloc(vs->v[k], nc * sizeof(*nv));
+                if (!nv) {
+                    closedir(d);
+                    versions_free(vs);
+                    return CB_ERR_NOMEM;
+                }
+                vs->v[k] = nv;
+                cap[k] = nc;
+            }
+            vs->v[k][vs->n[k]++] = v;
+        }
+    }
+    closedir(d);
+    return CB_OK;
+}
+
+static int latest_common(const struct versions *vs)
+{
+    int best = -1;
+
+    for (size_t i = 0; i < vs->n[LK_CERT]; i++) {
+        int v = vs->v[LK_CERT][i], all = 1;
+        for (int k = 1; k < LK_N && all; k++)
+            all = has_version(vs, k, v);
+        if (all && v > best)
+            best = v;
+    }
+    return best;
+}
+
+int lineage_current_version(const struct lineage *l, enum lineage_kind kind)
+{
+    char *target;
+    int v = -1;
+
+    if (!l || kind < 0 || kind >= LK_N || !l->path[kind])
+        return -1;
+    target = link_target(l->path[kind]);
+    if (target && exists(target))
+        v = parse_version(basename_of(target), kind_name[kind]);
+    free(target);
+    return v;
+}
+
+int lineage_latest_common_version(const struct lineage *l)
+{
+    struct versions vs;
+    int v;
+
+    if (!l || scan_versions(l->archive_dir, &vs) < 0)
+        return -1;
+    v = latest_common(&vs);
+    versions_free(&vs);
+    return v;
+}
+
+int lineage_next_free_version(const struct lineage *l)
+{
+    struct versions vs;
+    int best = 0;
+
+    if (!l || scan_versions(l->archive_dir, &vs) < 0)
+        return -1;
+    /* over every kind, so a stray partial version is never overwritten */
+    for (int k = 0; k < LK_N; k++)
+        for (size_t i = 0; i < vs.n[k]; i++)
+            if (vs.v[k][i] > best)
+                best = vs.v[k][i];
+    versions_free(&vs);
+    return best + 1;
+}
+
+char *lineage_version_path(const struct lineage *l, enum lineage_kind kind,
+                           int version)
+{
+    char *p = NULL;
+
+    if (!l || kind < 0 || kind >= LK_N)
+        return NULL;
+    if (asprintf(&p, "%s/%s%d.pem", l->archive_dir, kind_name[kind],
+                 version) < 0)
+        return NULL;
+    return p;
+}
+
+/* ---- live links ------------------------------------------------------------ */
+
+static char *previous_link(const struct lineage *l, int k)
+{
+    char *dir = dirname_of(l->path[k]), *p = NULL;
+
+    if (dir && asprintf(&p, "%s/previous_%s.pem", dir, kind_name[k]) < 0)
+        p = NULL;
+    free(dir);
+    return p;
+}
+
+/* Certbot's _fix_symlinks: a complete set of previous_* links means an
+ * update was interrupted; put the live links back, then drop them. */
+static int fix_symlinks(struct lineage *l, struct cb_err *err)
+{
+    char *prev[LK_N] = { 0 };
+    int all = 1, r = CB_OK;
+
+    for (int k = 0; k < LK_N; k++) {
+        prev[k] = previous_link(l, k);
+        if (!prev[k]) {
+            r = nomem(err);
+            goto out;
+        }
+        all = all && exists(prev[k]);
+    }
+    if (all) {
+        log_debug("Restoring the live links of %s from previous_*.pem",
+                  l->name);
+        for (int k = 0; k < LK_N; k++) {
+            char *text = read_link(prev[k]);
+            if (!text) {
+                r = os_err(err, errno, prev[k]);
+                goto out;
+            }
+            r = replace_symlink(text, l->path[k], err);
+            free(text);
+            if (r < 0)
+                goto out;
+        }
+    }
+    for (int k = 0; k < LK_N; k++)
+        if (lexists(prev[k]) && unlink(prev[k]) < 0) {
+            r = os_err(err, errno, prev[k]);
+            goto out;
+        }
+out:
+    for (int k = 0; k < LK_N; k++)
+        free(prev[k]);
+    return r;
+}
+
+/* Certbot's update_all_links_to, made atomic per link: previous_* links
+ * record the old state first, so a crash anywhere is repaired on the next
+ * load (fix_symlinks). */
+static int update_all_links_to(struct lineage *l, int version,
+                               struct cb_err *err)
+{
+    char *prev[LK_N] = { 0 }, *old[LK_N] = { 0 };
+    int switched = 0, r = CB_OK;
+
+    for (int k = 0; k < LK_N; k++) {
+        prev[k] = previous_link(l, k);
+        old[k] = read_link(l->path[k]);
+        if (!prev[k]) {
+            r = nomem(err);
+            goto out;
+        }
+        if (!old[k]) {
+            r = cb_err_set(err, CB_ERR_CONFIG, "Target %s does not exist!",
+                           kind_name[k]);
+            goto out;
+        }
+    }
+    for (int k = 0; k < LK_N; k++) {
+        if (lexists(prev[k]))
+            unlink(prev[k]);
+        if (symlink(old[k], prev[k]) < 0) {
+            r = os_err(err, errno, prev[k]);
+            goto out;
+        }
+    }
+    switched = 1;
+    for (int k = 0; k < LK_N; k++) {
+        /* keep the link's (relative) directory, change the file name */
+        const char *slash = strrchr(old[k], '/');
+        char *text = NULL;
+        int n = slash ? (int)(slash - old[k] + 1) : 0;
+        if (asprintf(&text, "%.*s%s%d.pem", n, old[k], kind_name[k],
+                     version) < 0) {
+            r = nomem(err);
+            goto out;
+        }
+        r = replace_symlink(text, l->path[k], err);
+        free(text);
+        if (r < 0)
+            goto out;
+    }
+    for (int k = 0; k < LK_N; k++)
+        unlink(prev[k]);
+    switched = 0;
+    {
+        char *dir = dirname_of(l->path[LK_CERT]);
+        if (dir)
+            fsync_dir(dir);
+        free(dir);
+    }
+out:
+    if (r < 0 && switched) {
+        /* put everything back the way it was (Certbot's ErrorHandler) */
+        for (int k = 0; k < LK_N; k++)
+            replace_symlink(old[k], l->path[k], NULL);
+        for (int k = 0; k < LK_N; k++)
+            unlink(prev[k]);
+    } else if (r < 0) {
+        for (int k = 0; k < LK_N; k++)
+            if (prev[k] && is_symlink(prev[k]) && old[k]) {
+                char *t = read_link(prev[k]);
+                if (t && strcmp(t, old[k]) == 0)
+                    unlink(prev[k]);
+                free(t);
+            }
+    }
+    for (int k = 0; k < LK_N; k++) {
+        free(prev[k]);
+        free(old[k]);
+    }
+    return r;
+}
+
+/* Certbot's ensure_deployed: a complete archive version newer than what
+ * live points to (e.g. a crash after writing it) gets linked. */
+int lineage_ensure_deployed(struct lineage *l, struct cb_err *err)
+{
+    int smallest = INT_MAX, latest, r;
+
+    for (int k = 0; k < LK_N; k++) {
+        int v = lineage_current_version(l, k);
+        if (v < 0) {
+            log_debug("%s is not a numbered archive file; not checking for "
+                      "pending deployment", l->path[k]);
+            return CB_OK;
+        }
+        if (v < smallest)
+            smallest = v;
+    }
+    latest = lineage_latest_common_version(l);
+    if (smallest >= latest)
+        return CB_OK;
+    log_warning("Found a new certificate /archive/ that was not linked to "
+                "in /live/; fixing...");
+    r = update_all_links_to(l, latest, err);
+    return r < 0 ? r : 1;
+}
+
+/* ---- load ------------------------------------------------------------------- */
+
+void lineage_free(struct lineage *l)
+{
+    if (!l)
+        return;
+    free(l->name);
+    free(l->config_dir);
+    free(l->archive_dir);
+    free(l->live_dir);
+    for (int k = 0; k < LK_N; k++)
+        free(l->path[k]);
+    renewal_conf_free(l->conf);
+    free(l);
+}
+
+/* Compare dotted versions numerically ("5.10.0" > "5.6.0"), roughly
+ * Certbot's parse_loose_version. */
+static int version_newer(const char *a, const char *b)
+{
+    for (int i = 0; i < 16; i++) {
+        char *ea, *eb;
+        long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
+        if (x != y)
+            return x > y;
+        if (*ea != '.' && *eb != '.')
+            return 0;
+        a = *ea == '.' ? ea + 1 : ea;
+        b = *eb == '.' ? eb + 1 : eb;
+    }
+    return 0;
+}
+
+int lineage_load(const char *conf_path, const char *config_dir,
+                 struct lineage **out, struct cb_err *err)
+{
+    return lineage_load_ex(conf_path, config_dir, 0, out, err);
+}
+
+int lineage_load_ex(const char *conf_path, const char *config_dir,
+                    unsigned flags, struct lineage **out, struct cb_err *err)
+{
+    struct lineage *l = NULL;
+    const char *v;
+    size_t n;
+    int r;
+
+    *out = NULL;
+    n = strlen(conf_path);
+    if (n < 5 || strcmp(conf_path + n - 5, ".conf") != 0)
+        return cb_err_set(err, CB_ERR_CONFIG,
+                          "renewal config file name must end in .conf");
+    l = calloc(1, sizeof(*l));
+    if (!l)
+        return nomem(err);
+    r = renewal_conf_load(conf_path, &l->conf, err);
+    if (r < 0) {
+        if (r != CB_ERR_NOMEM) {
+            r = CB_ERR_CONFIG;
+            if (err)
+                err->code = r;
+        }
+        goto out;
+    }
+    l->name = strdup(l->conf->name);
+    l->config_dir = fs_abspath(config_dir);
+    if (!l->name || !l->config_dir) {
+        r = nomem(err);
+        goto out;
+    }
+    for (int k = 0; k < LK_N; k++) {
+        v = renewal_conf_get(l->conf, kind_name[k]);
+        if (!v) {
+            r = cb_err_set(err, CB_ERR_CONFIG,
+                           "renewal config file %s is missing a required "
+                           "file reference", l->conf->path);
+            goto out;
+        }
+        l->path[k] = strdup(v);
+        if (!l->path[k]) {
+            r = nomem(err);
+            goto out;
+        }
+    }
+    v = renewal_conf_get(l->conf, "version");
+    if (v && version_newer(v, PACKAGE_VERSION))
+        log_info("Attempting to parse the version %s renewal configuration "
+                 "file found at %s with version %s of Certbot. This might "
+                 "not work.", v, l->conf->path, PACKAGE_VERSION);
+    v = renewal_conf_get(l->conf, "archive_dir");
+    if (v)
+        l->archive_dir = strdup(v);
+    else if (asprintf(&l->archive_dir, "%s/archive/%s", l->config_dir,
+                      l->name) < 0)
+        l->archive_dir = NULL;
+    l->live_dir = dirname_of(l->path[LK_CERT]);
+    if (!l->archive_dir || !l->live_dir) {
+        r = nomem(err);
+        goto out;
+    }
+
+    r = fix_symlinks(l, err);
+    if (r < 0)
+        goto out;
+    for (int k = 0; k < LK_N; k++) {
+        char *target;
+        if (!is_symlink(l->path[k])) {
+            r = cb_err_set(err, CB_ERR_CONFIG, "expected %s to be a symlink",
+                           l->path[k]);
+            goto out;
+        }
+        target = link_target(l->path[k]);
+        if (!target || !exists(target)) {
+            r = cb_err_set(err, CB_ERR_CONFIG,
+                           "target %s of symlink %s does not exist",
+                           target ? target : "?", l->path[k]);
+            free(target);
+            goto out;
+        }
+        free(target);
+    }
+    if (!(flags & LINEAGE_LOAD_NO_DEPLOY)) {
+        r = lineage_ensure_deployed(l, err);
+        if (r < 0)
+            goto out;
+        r = CB_OK;
+    }
+    *out = l;
+    l = NULL;
+out:
+    lineage_free(l);
+    return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int lineage_list_confs(const char *config_dir, struct strvec *out,
+                       struct cb_err *err)
+{
+    char *abs = fs_abspath(config_dir), *dir = NULL;
+    struct strvec names = { 0 };
+    struct dirent *de;
+    DIR *d = NULL;
+    int r = CB_OK;
+
+    if (!abs || asprintf(&dir, "%s/renewal", abs) < 0) {
+        dir = NULL;
+        r = nomem(err);
+        goto out;
+    }
+    d = opendir(dir);
+    if (!d) {
+        if (errno != ENOENT)
+            r = os_err(err, errno, dir);
+        goto out;
+    }
+    /* glob("*.conf"): no hidden files, so our temp files never show */
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (de->d_name[0] == '.' || n < 5 ||
+            strcmp(de->d_name + n - 5, ".conf") != 0)
+            continue;
+        if (strvec_push(&names, de->d_name) < 0) {
+            r = nomem(err);
+            goto out;
+        }
+    }
+    if (names.n > 1)
+        qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+    for (size_t i = 0; i < names.n; i++)
+        if (strvec_pushf(out, "%s/%s", dir, names.v[i]) < 0) {
+            r = nomem(err);
+            goto out;
+        }
+out:
+    if (d)
+        closedir(d);
+    free(abs);
+    free(dir);
+    strvec_clear(&names);
+    return r;
+}
+
+char *lineage_conf_path(const char *config_dir, const char *name)
+{
+    char *abs = fs_abspath(config_dir), *p = NULL;
+
+    if (abs && asprintf(&p, "%s/renewal/%s.conf", abs, name) < 0)
+        p = NULL;
+    free(abs);
+    return p;
+}
+
+/* ---- create ------------------------------------------------------------------ */
+
+/* What a failed creation must take back, newest first. */
+struct undo {
+    struct strvec files;
+    struct strvec dirs;
+};
+
+static void undo_run(struct undo *u)
+{
+    for (size_t i = u->files.n; i-- > 0;)
+        unlink(u->files.v[i]);
+    for (size_t i = u->dirs.n; i-- > 0;)
+        rmdir(u->dirs.v[i]);
+    strvec_clear(&u->files);
+    strvec_clear(&u->dirs);
+}
+
+static void undo_forget(struct undo *u)
+{
+    strvec_clear(&u->files);
+    strvec_clear(&u->dirs);
+}
+
+/* mkdir with exactly mode; 1 created, 0 already there, <0 error. */
+static int make_dir(const char *path, mode_t mode, struct undo *u,
+                    struct cb_err *err)
+{
+    if (mkdir(path, mode) < 0) {
+        if (errno == EEXIST && exists(path))
+            return 0;
+        return os_err(err, errno, path);
+    }
+    if (strvec_push(&u->dirs, path) < 0)
+        return nomem(err);
+    if (chmod(path, mode) < 0)
+        return os_err(err, errno, path);
+    return 1;
+}
+
+static int write_tracked(const char *path, const void *data, size_t len,
+                         mode_t mode, struct undo *u, struct cb_err *err)
+{
+    int r = fs_write_new(path, data, len, mode, err);
+
+    if (r == CB_OK && strvec_push(&u->files, path) < 0)
+        r = nomem(err);
+    return r;
+}
+
+struct new_lineage {
+    const char *cfg;
+    const char *cert, *chain, *fullchain, *key;
+    size_t key_len;
+    const char *version;
+};
+
+/* The conf for a new lineage: Certbot 5.6's layout, an empty
+ * [renewalparams] for the caller to fill. */
+static struct renewal_conf *new_conf(const char *path, const char *version,
+                                     const char *archive,
+                                     char *const live[LK_N])
+{
+    struct renewal_conf *rc = renewal_conf_new(path);
+    int r;
+
+    if (!rc)
+        return NULL;
+    r = renewal_conf_set(rc, "version", version);
+    if (r == CB_OK)
+        r = renewal_conf_set(rc, "archive_dir", archive);
+    for (int k = 0; k < LK_N && r == CB_OK; k++)
+        r = renewal_conf_set(rc, kind_name[k], live[k]);
+    if (r == CB_OK && !renewal_conf_params(rc, 1))
+        r = CB_ERR_NOMEM;
+    if (r < 0) {
+        renewal_conf_free(rc);
+        return NULL;
+    }
+    return rc;
+}
+
+/* Publish text as path without ever replacing an existing file: a temp
+ * file hard-linked into place.  CB_ERR_EXISTS when path is taken. */
+static int publish_new(const char *dir, const char *path, const char *text,
+                       mode_t mode, struct cb_err *err)
+{
+    char *tmp = NULL;
+    int r;
+
+    if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, basename_of(path)) < 0)
+        return nomem(err);
+    {
+        int fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0) {
+            r = os_err(err, errno, tmp);
+            goto out;
+        }
+        close(fd);
+        unlink(tmp);
+    }
+    r = fs_write_new(tmp, text, strlen(text), mode, err);
+    if (r < 0)
+        goto out;
+    if (link(tmp, path) < 0) {
+        r = errno == EEXIST ? CB_ERR_EXISTS : os_err(err, errno, path);
+        unlink(tmp);
+        goto out;
+    }
+    unlink(tmp);
+    fsync_dir(dir);
+out:
+    free(tmp);
+    return r;
+}
+
+/* Build lineage n; CB_ERR_EXISTS means "taken, try the next name" and
+ * leaves nothing behind, as does any other failure. */
+static int create_at(const struct new_lineage *nl, const char *n,
+                     struct lineage **out, struct cb_err *err)
+{
+    struct undo u = { 0 };
+    struct lineage *l = NULL;
+    char *conf_path = NULL, *renewal = NULL, *text = NULL, *readme = NULL;
+    char *arch[LK_N] = { 0 };
+    const char *data[LK_N];
+    size_t len[LK_N];
+    int r;
+
+    data[LK_CERT] = nl->cert;
+    data[LK_PRIVKEY] = nl->key;
+    data[LK_CHAIN] = nl->chain;
+    data[LK_FULLCHAIN] = nl->fullchain;
+    len[LK_CERT] = strlen(nl->cert);
+    len[LK_PRIVKEY] = nl->key_len;
+    len[LK_CHAIN] = strlen(nl->chain);
+    len[LK_FULLCHAIN] = strlen(nl->fullchain);
+
+    l = calloc(1, sizeof(*l));
+    if (!l || !(l->name = strdup(n)) || !(l->config_dir = strdup(nl->cfg)) ||
+        asprintf(&l->archive_dir, "%s/archive/%s", nl->cfg, n) < 0 ||
+        asprintf(&l->live_dir, "%s/live/%s", nl->cfg, n) < 0 ||
+        asprintf(&renewal, "%s/renewal", nl->cfg) < 0 ||
+        asprintf(&conf_path, "%s/%s.conf", renewal, n) < 0) {
+        r = nomem(err);
+        goto out;
+    }
+    if (lexists(conf_path) || lexists(l->archive_dir) ||
+        lexists(l->live_dir)) {
+        r = CB_ERR_EXISTS;
+        goto out;
+    }
+    /* mkdir is the claim on the name: whoever creates archive/<n> owns it */
+    r = make_dir(l->archive_dir, 0755, &u, err);
+    if (r == 0)
+        r = CB_ERR_EXISTS;
+    if (r < 0)
+        goto out;
+    r = make_dir(l->live_dir, 0755, &u, err);
+    if (r == 0)
+        r = CB_ERR_EXISTS;
+    if (r < 0)
+        goto out;
+
+    for (int k = 0; k < LK_N; k++) {
+        char *target = NULL;
+        if (asprintf(&arch[k], "%s/%s1.pem", l->archive_dir,
+                     kind_name[k]) < 0 ||
+            asprintf(&l->path[k], "%s/%s.pem", l->live_dir,
+                     kind_name[k]) < 0) {
+            r = nomem(err);
+            goto out;
+        }
+        log_debug("Writing %s to %s.", kind_name[k], arch[k]);
+        /* the key is 0600 from creation on (O_EXCL, mode before data) */
+        r = write_tracked(arch[k], data[k], len[k],
+                          k == LK_PRIVKEY ? 0600 : 0644, &u, err);
+        if (r < 0)
+            goto out;
+        if (asprintf(&target, "../../archive/%s/%s1.pem", n,
+                     kind_name[k]) < 0) {
+            r = nomem(err);
+            goto out;
+        }
+        if (symlink(target, l->path[k]) < 0) {
+            r = os_err(err, errno, l->path[k]);
+            free(target);
+            goto out;
+        }
+        free(target);
+        if (strvec_push(&u.files, l->path[k]) < 0) {
+            r = nomem(err);
+            goto out;
+        }
+    }
+    text = readme_text("");
+    if (!text || asprintf(&readme, "%s/README", l->live_dir) < 0) {
+        readme = NULL;
+        r = nomem(err);
+        goto out;
+    }
+    r = write_tracked(readme, text, strlen(text), 0644, &u, err);
+    free(text);
+    text = NULL;
+    if (r < 0)
+        goto out;
+    fsync_dir(l->archive_dir);
+    fsync_dir(l->live_dir);
+
+    /* Last: the conf makes the lineage exist (atomically, never
+     * clobbering a conf someone else created meanwhile). */
+    l->conf = new_conf(conf_path, nl->version, l->archive_dir, l->path);
+    if (!l->conf) {
+        r = nomem(err);
+        goto out;
+    }
+    r = configobj_render(l->conf->doc, &text);
+    if (r < 0) {
+        r = cb_err_set(err, r, "cannot write %s", conf_path);
+        goto out;
+    }
+    r = publish_new(renewal, conf_path, text, 0644, err);
+    if (r < 0)
+        goto out;
+    *out = l;
+    l = NULL;
+out:
+    if (r < 0)
+        undo_run(&u);
+    else
+        undo_forget(&u);
+    for (int k = 0; k < LK_N; k++)
+        free(arch[k]);
+    free(conf_path);
+    free(renewal);
+    free(readme);
+    free(text);
+    lineage_free(l);
+    return r;
+}
+
+int lineage_create(const char *config_dir, const char *name,
+                   const char *cert, const char *chain, const char *fullchain,
+                   const char *key_pem, size_t key_len,
+                   const char *certbot_version, struct lineage **out,
+                   struct cb_err *err)
+{
+    struct new_lineage nl = { 0 };
+    struct undo u = { 0 };
+    char *cfg = NULL, *dir = NULL, *readme = NULL, *text = NULL, *n = NULL;
+    int r = CB_OK;
+
+    *out = NULL;
+    if (!name || !*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+        strcmp(name, "..") == 0)
+        return cb_err_set(err, CB_ERR_INVAL,
+                          "The provided certname cannot be used as a lineage "
+                          "name because it contains an illegal character "
+                          "(i.e. filepath separator).");
+    if (!cert || !chain || !fullchain || !key_pem)
+        return cb_err_set(err, CB_ERR_INVAL, "missing certificate data");
+    cfg = fs_abspath(config_dir);
+    if (!cfg) {
+        r = nomem(err);
+        goto out;
+    }
+    r = fs_mkdirs(cfg, 0755, err);
+    if (r < 0)
+        goto out;
+    /* archive/ and live/ hold keys: 0700; renewal/ is 0755 (SPEC 3) */
+    {
+        static const struct { const char *sub; mode_t mode; } tops[] = {
+            { "archive", 0700 }, { "live", 0700 }, { "renewal", 0755 },
+        };
+        for (size_t i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
+            free(dir);
+            if (asprintf(&dir, "%s/%s", cfg, tops[i].sub) < 0) {
+                dir = NULL;
+                r = nomem(err);
+                goto out;
+            }
+            r = make_dir(dir, tops[i].mode, &u, err);
+            if (r < 0)
+                goto out;
+            if (r == 1)
+                log_debug("Creating directory %s.", dir);
+        }
+    }
+    if (asprintf(&readme, "%s/live/README", cfg) < 0) {
+        readme = NULL;
+        r = nomem(err);
+        goto out;
+    }
+    if (!lexists(readme)) {
+        text = readme_text("[cert name]/");
+        if (!text) {
+            r = nomem(err);
+            goto out;
+        }
+        r = write_tracked(readme, text, strlen(text), 0644, &u, err);
+        /* another run may have written it meanwhile: fine */
+        if (r < 0 && lexists(readme)) {
+            cb_err_reset(err);
+            r = CB_OK;
+        }
+        if (r < 0)
+            goto out;
+    }
+
+    nl.cfg = cfg;
+    nl.cert = cert;
+    nl.chain = chain;
+    nl.fullchain = fullchain;
+    nl.key = key_pem;
+    nl.key_len = key_len;
+    nl.version = certbot_version ? certbot_version : PACKAGE_VERSION;
+    r = CB_ERR_EXISTS;
+    for (int i = 0; i <= 9999 && r == CB_ERR_EXISTS; i++) {
+        free(n);
+        if ((i == 0 ? asprintf(&n, "%s", name)
+                    : asprintf(&n, "%s-%04d", name, i)) < 0) {
+            n = NULL;
+            r = nomem(err);
+            goto out;
+        }
+        r = create_at(&nl, n, out, err);
+    }
+    if (r == CB_ERR_EXISTS)
+        r = cb_err_set(err, CB_ERR_EXISTS, "no free lineage name for %s",
+                       name);
+out:
+    if (r < 0)
+        undo_run(&u);
+    else
+        undo_forget(&u);
+    free(cfg);
+    free(dir);
+    free(readme);
+    free(text);
+    free(n);
+    return r;
+}
+
+/* ---- successors ------------------------------------------------------------ */
+
+/* Write a private key file: 0600 from creation, then the group and the
+ * carried mode bits (Certbot's copy_ownership_and_apply_mode). */
+static int write_key(const char *path, const char *data, size_t len,
+                     mode_t mode, gid_t gid, struct cb_err *err)
+{
+    struct stat st;
+    int fd, r = CB_OK;
+    size_t off = 0;
+
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0600);
+    if (fd < 0)
+        return os_err(err, errno, path);
+    if (fchmod(fd, 0600) < 0 || fstat(fd, &st) < 0) {
+        r = os_err(err, errno, path);
+        goto out;
+    }
+    /* group first, wider mode after: never readable by the wrong group */
+    if (st.st_gid != gid && fchown(fd, (uid_t)-1, gid) < 0) {
+        r = os_err(err, errno, path);
+        goto out;
+    }
+    if (fchmod(fd, mode) < 0) {
+        r = os_err(err, errno, path);
+        goto out;
+    }
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            r = os_err(err, errno, path);
+            goto out;
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) < 0)
+        r = os_err(err, errno, path);
+out:
+    if (close(fd) < 0 && r == CB_OK)
+        r = os_err(err, errno, path);
+    if (r < 0)
+        unlink(path);
+    return r;
+}
+
+int lineage_save_successor(struct lineage *l, const char *cert,
+                           const char *chain, const char *fullchain,
+                           const char *key_pem, size_t key_len,
+                           const char *certbot_version, int *new_version,
+                           struct cb_err *err)
+{
+    struct undo u = { 0 };
+    char *old_key = NULL, *old_bytes = NULL, *path = NULL;
+    struct stat st;
+    size_t old_len = 0;
+    int prior, target, r;
+    mode_t mode;
+
+    if (new_version)
+        *new_version = -1;
+    if (!l || !cert || !chain || !fullchain)
+        return cb_err_set(err, CB_ERR_INVAL, "missing certificate data");
+    prior = lineage_latest_common_version(l);
+    target = lineage_next_free_version(l);
+    if (prior < 0 || target < 0)
+        return cb_err_set(err, CB_ERR_CONFIG,
+                          "no complete version in %s", l->archive_dir);
+    old_key = lineage_version_path(l, LK_PRIVKEY, prior);
+    if (!old_key) {
+        r = nomem(err);
+        goto out;
+    }
+    /* stat/read follow an old privkeyN.pem -> privkeyM.pem symlink */
+    if (stat(old_key, &st) < 0) {
+        r = os_err(err, errno, old_key);
+        goto out;
+    }
+    if (!key_pem) {
+        /* 5.6 --reuse-key: a copy of the current key, not a symlink */
+        r = fs_read_all(old_key, &old_bytes, &old_len, err);
+        if (r < 0)
+            goto out;
+        key_pem = old_bytes;
+        key_len = old_len;
+    }
+    mode = 0600 | (st.st_mode & (S_IRWXG | S_IROTH));
+
+    path = lineage_version_path(l, LK_PRIVKEY, target);
+    if (!path) {
+        r = nomem(err);
+        goto out;
+    }
+    log_debug("Writing new private key to %s.", path);
+    r = write_key(path, key_pem, key_len, mode, st.st_gid, err);
+    if (r < 0)
+        free(path);
+    else if (strvec_push_take(&u.files, path) < 0)
+        r = nomem(err);
+    path = NULL;
+    if (r < 0)
+        goto out;
+    {
+        const char *data[LK_N] = { cert, NULL, chain, fullchain };
+        for (int k = 0; k < LK_N; k++) {
+            if (k == LK_PRIVKEY)
+                continue;
+            path = lineage_version_path(l, k, target);
+            if (!path) {
+                r = nomem(err);
+                goto out;
+            }
+            log_debug("Writing %s to %s.", kind_name[k], path);
+            r = write_tracked(path, data[k], strlen(data[k]), 0644, &u, err);
+            free(path);
+            path = NULL;
+            if (r < 0)
+                goto out;
+        }
+    }
+    fsync_dir(l->archive_dir);
+    r = update_all_links_to(l, target, err);
+    if (r < 0)
+        goto out;
+    if (certbot_version &&
+        renewal_conf_set(l->conf, "version", certbot_version) < 0) {
+        r = nomem(err);
+        goto out;
+    }
+    if (new_version)
+        *new_version = target;
+out:
+    if (r < 0)
+        undo_run(&u);
+    else
+        undo_forget(&u);
+    if (old_bytes) {
+        /* key material: do not leave it in freed memory */
+        memset(old_bytes, 0, old_len);
+        free(old_bytes);
+    }
+    free(old_key);
+    free(path);
+    return r;
+}
+
+/* ---- truncate / delete -------------------------------------------------------- */
+
+/* A kept privkeyK.pem that is a symlink (older Certbots' --reuse-key)
+ * into a version about to be deleted becomes a regular copy first. */
+static int materialize_key(const struct lineage *l, int keep_v, int lo,
+                           int hi, struct cb_err *err)
+{
+    char *p = lineage_version_path(l, LK_PRIVKEY, keep_v), *target = NULL;
+    char *data = NULL, *tmp = NULL, *adir = NULL, *tdir = NULL;
+    struct stat st;
+    size_t len = 0;
+    int tv, r = CB_OK;
+
+    if (!p)
+        return nomem(err);
+    if (!is_symlink(p))
+        goto out;
+    target = realpath(p, NULL);
+    adir = realpath(l->archive_dir, NULL);
+    tdir = target ? dirname_of(target) : NULL;
+    if (!target || !adir || !tdir || strcmp(adir, tdir) != 0)
+        goto out;
+    tv = parse_version(basename_of(target), "privkey");
+    if (tv < 0 || (tv >= lo && tv <= hi))
+        goto out;
+    if (stat(target, &st) < 0 || fs_read_all(target, &data, &len, err) < 0)
+        goto out;
+    if (asprintf(&tmp, "%s/.privkey%d.pem.tmp", l->archive_dir, keep_v) < 0) {
+        tmp = NULL;
+        r = nomem(err);
+        goto out;
+    }
+    unlink(tmp);
+    r = write_key(tmp, data, len, st.st_mode & 07777, st.st_gid, err);
+    if (r == CB_OK && rename(tmp, p) < 0) {
+        r = os_err(err, errno, p);
+        unlink(tmp);
+    }
+out:
+    if (data) {
+        memset(data, 0, len);
+        free(data);
+    }
+    free(tmp);
+    free(target);
+    free(adir);
+    free(tdir);
+    free(p);
+    return r;
+}
+
+int lineage_truncate(struct lineage *l, int keep, struct cb_err *err)
+{
+    struct versions vs;
+    int current, lo, r = CB_OK;
+
+    if (!l || keep < 0)
+        return cb_err_set(err, CB_ERR_INVAL, "invalid truncation request");
+    if (scan_versions(l->archive_dir, &vs) < 0)
+        return nomem(err);
+    current = latest_common(&vs);
+    if (current < 0)
+        goto out;
+    lo = current - keep;
+    for (int v = lo < 1 ? 1 : lo; v <= current; v++) {
+        r = materialize_key(l, v, lo, current, err);
+        if (r < 0)
+            goto out;
+    }
+    /* Certbot deletes every cert version outside current..current-keep,
+     * newer partial ones included, with all four kinds. */
+    for (size_t i = 0; i < vs.n[LK_CERT]; i++) {
+        int v = vs.v[LK_CERT][i];
+        if (v >= lo && v <= current)
+            continue;
+        log_debug("Deleting %s/cert%d.pem and related items during clean up",
+                  l->archive_dir, v);
+        for (int k = 0; k < LK_N; k++) {
+            char *p = lineage_version_path(l, k, v);
+            if (p && unlink(p) < 0 && errno != ENOENT)
+                log_debug("Failed to clean up %s", p);
+            free(p);
+        }
+    }
+out:
+    versions_free(&vs);
+    return r;
+}
+
+int lineage_delete(const char *config_dir, const char *name,
+                   struct cb_err *err)
+{
+    struct renewal_conf *rc = NULL;
+    struct strvec dirs = { 0 };
+    char *conf = lineage_conf_path(config_dir, name), *cfg = NULL;
+    char *archive = NULL;
+    int r;
+
+    cfg = fs_abspath(config_dir);
+    if (!conf || !cfg) {
+        r = nomem(err);
+        goto out;
+    }
+    if (!lexists(conf)) {
+        r = cb_err_set(err, CB_ERR_NOT_FOUND,
+                       "No certificate found with name %s (expected %s).",
+                       name, conf);
+        goto out;
+    }
+    r = renewal_conf_load(conf, &rc, NULL);
+    /* Certbot removes the conf even when it cannot parse it. */
+    if (unlink(conf) < 0 && errno != ENOENT) {
+        r = os_err(err, errno, conf);
+        goto out;
+    }
+    log_info("Removed %s", conf);
+    if (r < 0) {
+        log_error("Could not parse %s. You may wish to manually delete the "
+                  "contents of %s/live/%s and %s/archive/%s.", conf, cfg,
+                  name, cfg, name);
+        r = cb_err_set(err, CB_ERR_CONFIG, "error parsing %s", conf);
+        goto out;
+    }
+    for (int k = 0; k < LK_N; k++) {
+        const char *link = renewal_conf_get(rc, kind_name[k]);
+        char *d;
+        if (!link)
+            continue;
+        if (unlink(link) == 0)
+            log_debug("Removed %s", link);
+        else
+            log_debug("Unable to delete %s", link);
+        d = dirname_of(link);
+        if (d && !strvec_contains(&dirs, d))
+            strvec_push(&dirs, d);
+        free(d);
+    }
+    /* all four in one directory: its README goes, then the dir if empty */
+    if (dirs.n == 1) {
+        char *readme = NULL;
+        if (asprintf(&readme, "%s/README", dirs.v[0]) >= 0) {
+            unlink(readme);
+            free(readme);
+        }
+        if (rmdir(dirs.v[0]) == 0)
+            log_debug("Removed %s", dirs.v[0]);
+        else
+            log_debug("Unable to remove %s; may not be empty.", dirs.v[0]);
+    }
+    {
+        const char *a = renewal_conf_get(rc, "archive_dir");
+        if (a)
+            archive = fs_abspath(a);
+        else if (asprintf(&archive, "%s/archive/%s", cfg, name) < 0)
+            archive = NULL;
+    }
+    /* never let a corrupt conf point the rm -rf at / or the config dir */
+    if (archive && strcmp(archive, "/") != 0 && strcmp(archive, cfg) != 0) {
+        struct cb_err ignore = { 0 };
+        if (fs_rmtree(archive, &ignore) == CB_OK)
+            log_debug("Removed %s", archive);
+        else
+            log_debug("Unable to remove %s", archive);
+    }
+    r = CB_OK;
+out:
+    renewal_conf_free(rc);
+    strvec_clear(&dirs);
+    free(conf);
+    free(cfg);
+    free(archive);
+    return r;
+}
