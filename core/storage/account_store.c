@@ -84,13 +84,16 @@ static int is_symlink(const char *p)
 static int dir_is_empty(const char *p)
 {
     DIR *d = opendir(p);
-    struct dirent *de;
     int empty = 1;
 
     if (!d)
         return 0;
-    while (empty && (de = readdir(d)) != NULL)
+    while (empty) {
+        struct dirent *de = readdir(d);
+        if (!de)
+            break;
         empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+    }
     closedir(d);
     return empty;
 }
@@ -477,7 +480,9 @@ static int load_dir(const char *dir, struct account **out, struct cb_err *err)
 
     *out = NULL;
     a = calloc(1, sizeof(*a));
-    if (!a || !(a->dir = strdup(dir))) {
+    if (a)
+        a->dir = strdup(dir);
+    if (!a || !a->dir) {
         r = nomem(err);
         goto out;
     }
@@ -619,10 +624,14 @@ static int list_for(const char *config_dir, const char *spath,
         goto out;
     }
     d = opendir(sdir);
-    while (d && (de = readdir(d)) != NULL) {
+    while (d) {
         struct account *a = NULL;
         struct cb_err e = { 0 };
         char *adir = NULL;
+
+        de = readdir(d);
+        if (!de)
+            break;
         /* dot names: ".", "..", and our own half-written temp dirs */
         if (de->d_name[0] == '.')
             continue;
@@ -856,31 +865,43 @@ int account_update(const struct account *a, struct cb_err *err)
 /* Certbot's _delete_links_and_find_target_dir: start from the v02 path
  * if it is a link to ours, unlink the chain of links, return the real
  * directory (caller frees). */
+/* "<dir>/<id>", or dir itself when id is NULL (caller frees). */
+static char *join_id(const char *dir, const char *id)
+{
+    char *p = NULL;
+
+    if (!id)
+        return strdup(dir);
+    if (asprintf(&p, "%s/%s", dir, id) < 0)
+        return NULL;
+    return p;
+}
+
+/* Certbot's _delete_links_and_find_target_dir: start from the v02 path
+ * if it is a link to ours, unlink the chain of links, return the real
+ * directory (caller frees). */
 static char *unlink_chain(const char *config_dir, const char *spath,
                           const char *id)
 {
-    char *path = NULL, *up_sdir = NULL, *up = NULL, *text = NULL;
     const char *next = le_next(spath);
-    char *sdir = dir_for(config_dir, spath);
+    char *sdir = dir_for(config_dir, spath), *path = NULL;
+    char *up_sdir = NULL, *up = NULL, *text = NULL;
 
-    if (!sdir)
-        return NULL;
-    if (id ? asprintf(&path, "%s/%s", sdir, id) < 0
-           : !(path = strdup(sdir))) {
-        free(sdir);
-        return NULL;
-    }
+    if (sdir)
+        path = join_id(sdir, id);
     free(sdir);
-    if (next && (up_sdir = dir_for(config_dir, next)) != NULL) {
-        if (id ? asprintf(&up, "%s/%s", up_sdir, id) >= 0
-               : (up = strdup(up_sdir)) != NULL) {
-            text = read_link(up);
-            if (text && strcmp(text, path) == 0) {
-                free(path);
-                path = up;
-                up = NULL;
-            }
-        }
+    if (!path)
+        return NULL;
+    if (next)
+        up_sdir = dir_for(config_dir, next);
+    if (up_sdir)
+        up = join_id(up_sdir, id);
+    if (up)
+        text = read_link(up);
+    if (text && strcmp(text, path) == 0) {
+        free(path);
+        path = up;
+        up = NULL;
     }
     free(up_sdir);
     free(up);
@@ -901,9 +922,11 @@ int account_delete(const char *config_dir, const char *server,
     char *real = NULL;
     int r = CB_OK;
 
-    if (!sp || !(sdir = dir_for(config_dir, sp)) ||
-        asprintf(&adir, "%s/%s", sdir, id) < 0) {
-        adir = NULL;
+    if (sp)
+        sdir = dir_for(config_dir, sp);
+    if (sdir)
+        adir = join_id(sdir, id);
+    if (!adir) {
         r = nomem(err);
         goto out;
     }

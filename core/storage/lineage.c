@@ -236,13 +236,15 @@ static int has_version(const struct versions *vs, int k, int v)
 static int scan_versions(const char *archive, struct versions *vs)
 {
     DIR *d = opendir(archive);
-    struct dirent *de;
     size_t cap[LK_N] = { 0 };
 
     memset(vs, 0, sizeof(*vs));
     if (!d)
         return CB_OK;
-    while ((de = readdir(d)) != NULL) {
+    for (;;) {
+        struct dirent *de = readdir(d);
+        if (!de)
+            break;
         for (int k = 0; k < LK_N; k++) {
             int v = parse_version(de->d_name, kind_name[k]);
             if (v < 0)
@@ -634,7 +636,6 @@ int lineage_list_confs(const char *config_dir, struct strvec *out,
 {
     char *abs = fs_abspath(config_dir), *dir = NULL;
     struct strvec names = { 0 };
-    struct dirent *de;
     DIR *d = NULL;
     int r = CB_OK;
 
@@ -650,8 +651,12 @@ int lineage_list_confs(const char *config_dir, struct strvec *out,
         goto out;
     }
     /* glob("*.conf"): no hidden files, so our temp files never show */
-    while ((de = readdir(d)) != NULL) {
-        size_t n = strlen(de->d_name);
+    for (;;) {
+        struct dirent *de = readdir(d);
+        size_t n;
+        if (!de)
+            break;
+        n = strlen(de->d_name);
         if (de->d_name[0] == '.' || n < 5 ||
             strcmp(de->d_name + n - 5, ".conf") != 0)
             continue;
@@ -825,7 +830,11 @@ static int create_at(const struct new_lineage *nl, const char *n,
     len[LK_FULLCHAIN] = strlen(nl->fullchain);
 
     l = calloc(1, sizeof(*l));
-    if (!l || !(l->name = strdup(n)) || !(l->config_dir = strdup(nl->cfg)) ||
+    if (l) {
+        l->name = strdup(n);
+        l->config_dir = strdup(nl->cfg);
+    }
+    if (!l || !l->name || !l->config_dir ||
         asprintf(&l->archive_dir, "%s/archive/%s", nl->cfg, n) < 0 ||
         asprintf(&l->live_dir, "%s/live/%s", nl->cfg, n) < 0 ||
         asprintf(&renewal, "%s/renewal", nl->cfg) < 0 ||
@@ -1004,9 +1013,13 @@ int lineage_create(const char *config_dir, const char *name,
     nl.version = certbot_version ? certbot_version : PACKAGE_VERSION;
     r = CB_ERR_EXISTS;
     for (int i = 0; i <= 9999 && r == CB_ERR_EXISTS; i++) {
+        int len;
         free(n);
-        if ((i == 0 ? asprintf(&n, "%s", name)
-                    : asprintf(&n, "%s-%04d", name, i)) < 0) {
+        if (i == 0)
+            len = asprintf(&n, "%s", name);
+        else
+            len = asprintf(&n, "%s-%04d", name, i);
+        if (len < 0) {
             n = NULL;
             r = nomem(err);
             goto out;

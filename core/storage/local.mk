@@ -50,3 +50,9 @@ tests_unit_test_account_store_SOURCES = tests/unit/test_account_store.c
 tests_unit_test_account_store_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_account_store_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_account_store
+
+check_PROGRAMS += tests/unit/test_fsutil
+tests_unit_test_fsutil_SOURCES = tests/unit/test_fsutil.c
+tests_unit_test_fsutil_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_fsutil_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_fsutil

@@ -1,0 +1,195 @@
+/* File-system helpers: exact modes whatever the umask, O_EXCL creation,
+ * atomic replacement, path normalisation, rm -rf (A-066, A-310, A-311). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "storage/fsutil.h"
+#include "tap.h"
+
+static char top[64];
+
+static char *at(const char *rel)
+{
+    static char buf[4][512];
+    static int i;
+
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof(buf[i]), "%s/%s", top, rel);
+    return buf[i];
+}
+
+static int mode_of(const char *p)
+{
+    struct stat st;
+
+    return lstat(p, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
+
+static void test_mkdirs(void)
+{
+    struct cb_err err = { 0 };
+
+    umask(077);
+    ok(fs_mkdirs(at("w/a/b"), 0755, &err) == 0,
+       "fs_mkdirs creates missing levels");
+    ok(mode_of(at("w")) == 0755 && mode_of(at("w/a")) == 0755 &&
+       mode_of(at("w/a/b")) == 0755,
+       "A-066: every level exactly 0755 under umask 077");
+    chmod(at("w/a"), 0711);
+    ok(fs_mkdirs(at("w/a/c/"), 0700, &err) == 0 && mode_of(at("w/a")) == 0711
+       && mode_of(at("w/a/c")) == 0700,
+       "existing levels keep their mode; trailing slash accepted");
+    umask(022);
+    fs_write_new(at("file"), "x", 1, 0644, NULL);
+    memset(&err, 0, sizeof(err));
+    ok(fs_mkdirs(at("file/sub"), 0755, &err) == CB_ERR_IO &&
+       strstr(err.msg, "Not a directory"),
+       "a file in the way is an error with the OS reason");
+}
+
+static void test_make_or_verify(void)
+{
+    struct cb_err err = { 0 };
+    char want[600];
+
+    ok(fs_make_or_verify_dir(at("v"), 0755, 1, &err) == 0 &&
+       mode_of(at("v")) == 0755, "make_or_verify creates with the mode");
+    ok(fs_make_or_verify_dir(at("v"), 0755, 1, &err) == 0,
+       "strict: an existing dir with the right mode passes");
+    chmod(at("v"), 0775);
+    ok(fs_make_or_verify_dir(at("v"), 0755, 0, &err) == 0,
+       "A-311: without strict a 0775 dir is fine");
+    memset(&err, 0, sizeof(err));
+    snprintf(want, sizeof(want), "%s exists, but it should be owned by "
+             "current user with permissions 0o755", at("v"));
+    ok(fs_make_or_verify_dir(at("v"), 0755, 1, &err) < 0 &&
+       strcmp(err.msg, want) == 0,
+       "A-311: strict with 0775 -> Certbot's message");
+    memset(&err, 0, sizeof(err));
+    ok(fs_make_or_verify_dir(at("file"), 0755, 0, &err) == CB_ERR_IO &&
+       strstr(err.msg, "[Errno 17]"), "a file where a dir should be");
+    /* run the unwritable case as an unprivileged user */
+    {
+        pid_t pid;
+        int st = -1;
+
+        chmod(at("v"), 0555);
+        pid = fork();
+        if (pid == 0) {
+            struct cb_err e = { 0 };
+            if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+                _exit(3);
+            _exit(fs_make_or_verify_dir(at("v/deny/x"), 0755, 0, &e) ==
+                  CB_ERR_IO && strstr(e.msg, "[Errno 13] Permission denied")
+                  ? 0 : 1);
+        }
+        chmod(at("v"), 0755);
+        if (pid > 0)
+            waitpid(pid, &st, 0);
+        ok(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+           "A-310: an unwritable config dir gives '[Errno 13] Permission "
+           "denied: ...'");
+    }
+}
+
+static void test_write(void)
+{
+    struct cb_err err = { 0 };
+    char *d = NULL;
+    size_t n = 0;
+
+    umask(0);
+    ok(fs_write_new(at("k0"), "secret", 6, 0600, &err) == 0 &&
+       mode_of(at("k0")) == 0600, "fs_write_new: 0600 under umask 0");
+    umask(077);
+    ok(fs_write_new(at("c0"), "cert", 4, 0644, &err) == 0 &&
+       mode_of(at("c0")) == 0644, "fs_write_new: 0644 under umask 077");
+    ok(fs_write_new(at("a0"), "{}", 2, 0400, &err) == 0 &&
+       mode_of(at("a0")) == 0400, "a 0400 file is still written");
+    umask(022);
+    memset(&err, 0, sizeof(err));
+    ok(fs_write_new(at("k0"), "other", 5, 0600, &err) == CB_ERR_IO &&
+       strstr(err.msg, "File exists"), "O_EXCL: an existing file is refused");
+    ok(fs_read_all(at("k0"), &d, &n, &err) == 0 && n == 6 &&
+       strcmp(d, "secret") == 0, "...and left untouched; fs_read_all");
+    free(d);
+
+    chmod(at("c0"), 0640);
+    ok(fs_write_atomic(at("c0"), "new", 3, 0604, &err) == 0 &&
+       mode_of(at("c0")) == 0604, "fs_write_atomic replaces with the mode");
+    ok(fs_read_all(at("c0"), &d, &n, &err) == 0 && strcmp(d, "new") == 0,
+       "new content in place");
+    free(d);
+    ok(fs_write_atomic(at("fresh"), "", 0, 0644, &err) == 0 &&
+       fs_read_all(at("fresh"), &d, &n, &err) == 0 && n == 0 && d &&
+       d[0] == '\0', "empty file: NUL-terminated empty buffer");
+    free(d);
+    memset(&err, 0, sizeof(err));
+    d = NULL;
+    ok(fs_read_all(at("missing"), &d, &n, &err) == CB_ERR_IO && !d &&
+       strstr(err.msg, "[Errno 2] No such file or directory"),
+       "reading a missing file names the OS error");
+    memset(&err, 0, sizeof(err));
+    ok(fs_write_atomic(at("nodir/x"), "x", 1, 0644, &err) == CB_ERR_IO,
+       "atomic write into a missing dir fails");
+}
+
+static void test_abspath(void)
+{
+    char cwd[PATH_MAX], want[PATH_MAX + 8];
+    char *p;
+
+    if (!getcwd(cwd, sizeof(cwd)))
+        cwd[0] = '\0';
+    p = fs_abspath("conf");
+    snprintf(want, sizeof(want), "%s/conf", strcmp(cwd, "/") ? cwd : "");
+    is_str(p, want, "relative path joined with the cwd (A-312)");
+    free(p);
+    p = fs_abspath("/a/./b//c/../d/");
+    is_str(p, "/a/b/d", "'.', '//', '..' and trailing '/' normalised");
+    free(p);
+    p = fs_abspath("/../..");
+    is_str(p, "/", "'..' stops at the root");
+    free(p);
+}
+
+static void test_rmtree(void)
+{
+    struct cb_err err = { 0 };
+
+    fs_mkdirs(at("t/x/y"), 0700, NULL);
+    fs_mkdirs(at("keep"), 0755, NULL);
+    fs_write_new(at("keep/f"), "k", 1, 0644, NULL);
+    fs_write_new(at("t/x/y/f"), "f", 1, 0400, NULL);
+    if (symlink(at("keep"), at("t/link")) < 0)
+        ok(0, "symlink");
+    ok(fs_rmtree(at("t"), &err) == 0 && access(at("t"), F_OK) < 0,
+       "fs_rmtree removes a tree");
+    ok(access(at("keep/f"), F_OK) == 0,
+       "symlinks are removed, not followed");
+    ok(fs_rmtree(at("t"), &err) == 0, "a missing tree is fine");
+}
+
+int main(void)
+{
+    struct cb_err err = { 0 };
+
+    umask(022);
+    snprintf(top, sizeof(top), "/tmp/cb-test-fs-XXXXXX");
+    if (!mkdtemp(top))
+        return 1;
+    test_mkdirs();
+    test_make_or_verify();
+    test_write();
+    test_abspath();
+    test_rmtree();
+    umask(022);
+    fs_rmtree(top, &err);
+    return done_testing();
+}
