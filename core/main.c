@@ -1,2 +1,153 @@
+/* certbot: parse, set up, dispatch the subcommand, map status to an exit
+ * code (0 success, 1 any error, 2 usage). */
+#define LOG_COMPONENT "certbot._internal.main"
+
+#include "config.h"
+
+#include <signal.h>
 #include <stdio.h>
-int main(void) { puts("certbot 5.6.0"); return 0; }
+#include <stdlib.h>
+#include <string.h>
+#include <curl/curl.h>
+
+#include "cli/config.h"
+#include "cli/help.h"
+#include "cli/parse.h"
+#include "cmd/cmd.h"
+#include "lifecycle/startup.h"
+#include "plugin/loader.h"
+#include "util/display.h"
+#include "util/log.h"
+
+struct verb {
+    const char *name;
+    int (*fn)(struct cmd_ctx *ctx, struct cb_err *err);
+    int tolerant_startup;   /* runs even if dirs can't be created/locked */
+};
+
+static const struct verb verbs[] = {
+    {"certonly", cmd_certonly, 0},
+    {"register", cmd_register, 0},
+    {"certificates", cmd_certificates, 0},
+    {"plugins", cmd_plugins, 1},
+};
+
+static const struct verb *find_verb(const char *name)
+{
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+        if (strcmp(verbs[i].name, name) == 0)
+            return &verbs[i];
+    return NULL;
+}
+
+static void print_error(const struct cb_config *cfg, const struct cb_err *err)
+{
+    int quiet = cfg && config_bool(cfg, "quiet");
+
+    fprintf(stderr, "%s\n", cb_err_msg(err));
+    if (!quiet && !err->plain && log_path())
+        fprintf(stderr,
+                "Ask for help or search for solutions at "
+                "https://community.letsencrypt.org. See the logfile %s or "
+                "re-run Certbot with -v for more details.\n",
+                log_path());
+}
+
+int main(int argc, char **argv)
+{
+    struct plugin_registry *reg = NULL;
+    struct cb_config *cfg = NULL;
+    struct startup st = {{0}};
+    struct cb_err err = {0};
+    struct display_opts dopts = {0};
+    const struct verb *verb;
+    struct cmd_ctx ctx;
+    int status = 1, r;
+
+    signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    r = plugin_registry_load(&reg, &err);
+    if (r != CB_OK) {
+        fprintf(stderr, "%s\n", cb_err_msg(&err));
+        goto out;
+    }
+    /* Every plugin option joins the flag table before argv is parsed,
+     * since any --<plugin>-<opt> may appear in argv or cli.ini. */
+    r = plugin_registry_add_options(reg, &err);
+    if (r != CB_OK) {
+        fprintf(stderr, "%s\n", cb_err_msg(&err));
+        goto out;
+    }
+
+    cfg = config_new();
+    if (!cfg) {
+        fprintf(stderr, "out of memory\n");
+        goto out;
+    }
+    r = cli_parse(argc, argv, cfg, &err);
+    if (r == CB_ERR_USAGE) {
+        fprintf(stderr, "%s\n", cb_err_msg(&err));
+        status = 2;
+        goto out;
+    }
+    if (strcmp(config_verb(cfg), "help") == 0) {
+        cli_help(cfg, config_str(cfg, "help_topic"), stdout);
+        status = 0;
+        goto out;
+    }
+    if (strcmp(config_verb(cfg), "version") == 0) {
+        printf("certbot %s\n", PACKAGE_VERSION);
+        status = 0;
+        goto out;
+    }
+
+    log_set_console_level(cli_log_level(cfg));
+    dopts.noninteractive = config_bool(cfg, "noninteractive_mode") ||
+                           config_bool(cfg, "quiet") ||
+                           strcmp(config_verb(cfg), "renew") == 0;
+    dopts.force_interactive = config_bool(cfg, "force_interactive");
+    dopts.quiet = config_bool(cfg, "quiet");
+    display_init(&dopts);
+    if (r != CB_OK) {
+        /* Post-parse sanity errors (exit 1), reported like any other. */
+        print_error(cfg, &err);
+        goto out;
+    }
+
+    verb = find_verb(config_verb(cfg));
+    r = startup_run(cfg, verb ? verb->tolerant_startup : 0, &st, &err);
+    if (r != CB_OK) {
+        print_error(cfg, &err);
+        goto out;
+    }
+    log_debug("certbot version: %s", PACKAGE_VERSION);
+    {
+        char *args = cli_args_repr(argc, argv);
+        log_debug("Arguments: %s", args ? args : "");
+        free(args);
+    }
+    if (!verb) {
+        cb_err_set(&err, CB_ERR_NOT_SUPPORTED,
+                   "The %s subcommand is not implemented yet.",
+                   config_verb(cfg));
+        print_error(cfg, &err);
+        goto out;
+    }
+    ctx.cfg = cfg;
+    ctx.plugins = reg;
+    r = verb->fn(&ctx, &err);
+    if (r == CB_OK) {
+        status = 0;
+    } else {
+        log_debug("Exiting with status 1: %s", cb_err_msg(&err));
+        print_error(cfg, &err);
+        status = r == CB_ERR_USAGE ? 2 : 1;
+    }
+out:
+    startup_finish(&st);
+    log_close();
+    config_free(cfg);
+    plugin_registry_free(reg);
+    curl_global_cleanup();
+    return status;
+}

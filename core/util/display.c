@@ -198,9 +198,11 @@ char *display_wrap_lines(const char *msg)
 
 /* ---- notifications ---- */
 
+/* Certbot's notify() (unframed) prints the text as given; only framed
+ * notification() output is wrapped to 80 columns. */
 static void write_notification(const char *msg, int framed)
 {
-    char *wrapped = display_wrap_lines(msg);
+    char *wrapped = framed ? display_wrap_lines(msg) : NULL;
     const char *m = wrapped ? wrapped : msg;
 
     log_debug("Notifying user: %s", m);
