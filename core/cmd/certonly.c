@@ -2,6 +2,8 @@
  * it (SPEC 1, 4.1, 4.3). */
 #define LOG_COMPONENT "certbot._internal.main"
 
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +22,6 @@
 #include "util/display.h"
 #include "util/log.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "5.6.0"
-#endif
 
 #define ARCHIVE_KEEP 5
 

@@ -1,5 +1,7 @@
 #define LOG_COMPONENT "certbot._internal.client"
 
+#include "config.h"
+
 #include "lifecycle/session.h"
 
 #include <ctype.h>
@@ -13,9 +15,6 @@
 #include "util/log.h"
 #include "util/strvec.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "5.6.0"
-#endif
 
 /* PRETTY_NAME from os-release, as Certbot's user agent reports it. */
 static void os_pretty_name(char *buf, size_t len)
