@@ -43,14 +43,22 @@ static const struct verb *find_verb(const char *name)
 static void print_error(const struct cb_config *cfg, const struct cb_err *err)
 {
     int quiet = cfg && config_bool(cfg, "quiet");
+    const char *logfile;
 
     fprintf(stderr, "%s\n", cb_err_msg(err));
-    if (!quiet && !err->plain && log_path())
+    if (quiet || err->plain)
+        return;
+    /* Failing before the logs dir is usable: Certbot writes what it has
+     * logged so far to a temporary file and points there. */
+    logfile = log_path();
+    if (!logfile)
+        logfile = log_spill_to_temp();
+    if (logfile)
         fprintf(stderr,
                 "Ask for help or search for solutions at "
                 "https://community.letsencrypt.org. See the logfile %s or "
                 "re-run Certbot with -v for more details.\n",
-                log_path());
+                logfile);
 }
 
 int main(int argc, char **argv)

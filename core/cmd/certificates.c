@@ -163,7 +163,7 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
     }
 
     if (good.n == 0 && bad.n == 0) {
-        display_notify("No certificates found.", 1);
+        display_notification("No certificates found.", 1, 0);
     } else {
         struct strvec parts = {0};
         char *body, *invalid;
@@ -184,7 +184,7 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
             free(invalid);
         }
         body = strvec_join(&parts, "\n");
-        display_notify(body ? body : "", 1);
+        display_notification(body ? body : "", 1, 0);
         free(body);
         strvec_clear(&parts);
     }

@@ -102,11 +102,19 @@ static int list_one(struct cmd_ctx *ctx, struct plugin *p,
     if (!block)
         return CB_ERR_NOMEM;
     fprintf(block, "* %s\n", p->name);
-    if (p->desc)
-        fprintf(block, "Description: %s\nInterfaces: %s\n",
-                p->desc->description, interfaces(p));
-    else
+    /* Wrapped like Certbot's notification(), except the entry point:
+     * our entry points are file paths, and a split path helps nobody. */
+    if (p->desc) {
+        char *line = NULL, *wrapped = NULL;
+        if (asprintf(&line, "Description: %s", p->desc->description) >= 0)
+            wrapped = display_wrap_lines(line);
+        fprintf(block, "%s\nInterfaces: %s\n",
+                wrapped ? wrapped : (line ? line : ""), interfaces(p));
+        free(wrapped);
+        free(line);
+    } else {
         fprintf(block, "Error: %s\n", p->broken);
+    }
     fprintf(block, "Entry point: %s = %s", p->name, p->path);
     keep = init_prepare(ctx, p, l, block);
     if (fclose(block) != 0) {
@@ -167,7 +175,7 @@ int cmd_plugins(struct cmd_ctx *ctx, struct cb_err *err)
         goto out;
     }
     out = NULL;
-    display_notify(text, 1);
+    display_notification(text, 1, 0);
 out:
     if (out)
         fclose(out);

@@ -200,9 +200,9 @@ char *display_wrap_lines(const char *msg)
 
 /* Certbot's notify() (unframed) prints the text as given; only framed
  * notification() output is wrapped to 80 columns. */
-static void write_notification(const char *msg, int framed)
+static void write_notification(const char *msg, int framed, int wrap)
 {
-    char *wrapped = framed ? display_wrap_lines(msg) : NULL;
+    char *wrapped = wrap ? display_wrap_lines(msg) : NULL;
     const char *m = wrapped ? wrapped : msg;
 
     log_debug("Notifying user: %s", m);
@@ -218,7 +218,12 @@ static void write_notification(const char *msg, int framed)
 
 void display_notify(const char *msg, int framed)
 {
-    write_notification(msg ? msg : "", framed);
+    write_notification(msg ? msg : "", framed, framed);
+}
+
+void display_notification(const char *msg, int framed, int wrap)
+{
+    write_notification(msg ? msg : "", framed, wrap);
 }
 
 void display_notifyf(int framed, const char *fmt, ...)

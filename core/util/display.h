@@ -27,6 +27,10 @@ void display_init(const struct display_opts *opts);
 /* Print msg to stdout followed by a newline (nothing under --quiet).
  * framed=1 puts the 79-char "- - - ... -" line before and after. */
 void display_notify(const char *msg, int framed);
+/* The general form: wrap=1 fills each line to 80 columns (textwrap);
+ * display_notify(msg, framed) is display_notification(msg, framed,
+ * framed), as Certbot's notify()/notification() pair behaves. */
+void display_notification(const char *msg, int framed, int wrap);
 void display_notifyf(int framed, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
