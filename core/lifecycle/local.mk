@@ -9,3 +9,9 @@ libcbcore_la_SOURCES += \
 	core/lifecycle/lineage_choice.c core/lifecycle/lineage_choice.h \
 	core/lifecycle/renew_decision.c core/lifecycle/renew_decision.h \
 	core/lifecycle/renewal_params.c core/lifecycle/renewal_params.h
+
+check_PROGRAMS += tests/unit/test_lifecycle
+tests_unit_test_lifecycle_SOURCES = tests/unit/test_lifecycle.c
+tests_unit_test_lifecycle_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_lifecycle_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_lifecycle
