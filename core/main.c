@@ -17,6 +17,7 @@
 #include "lifecycle/startup.h"
 #include "plugin/loader.h"
 #include "util/display.h"
+#include "util/interrupt.h"
 #include "util/log.h"
 
 struct verb {
@@ -73,6 +74,7 @@ int main(int argc, char **argv)
     int status = 1, r;
 
     signal(SIGPIPE, SIG_IGN);
+    interrupt_install();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     r = plugin_registry_load(&reg, &err);
     if (r != CB_OK) {

@@ -9,7 +9,8 @@ INTEGRATION_TESTS = \
 	tests/integration/cli_surface.sh \
 	tests/integration/register.sh \
 	tests/integration/bad_input.sh \
-	tests/integration/certonly_standalone.sh
+	tests/integration/certonly_standalone.sh \
+	tests/integration/interrupt.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

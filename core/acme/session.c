@@ -2,6 +2,7 @@
  * documents (RFC 8555 sections 6 and 7.1). */
 #define LOG_COMPONENT "acme.client"
 
+#include "util/interrupt.h"
 #include "acme/session.h"
 
 #include <errno.h>
@@ -34,7 +35,9 @@ void acme_sleep(double seconds)
         return;
     ts.tv_sec = (time_t)seconds;
     ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &rem) < 0 && errno == EINTR)
+    /* A signal asking us to stop ends the wait; the next request then
+     * fails with the interrupt message (util/interrupt.h). */
+    while (nanosleep(&ts, &rem) < 0 && errno == EINTR && !interrupted())
         ts = rem;
 }
 

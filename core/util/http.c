@@ -1,4 +1,5 @@
 #include "util/http.h"
+#include "util/interrupt.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -191,6 +192,18 @@ static int http_is_tls_error(CURLcode cc)
            cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM;
 }
 
+/* Abort a transfer in flight once the user asked us to stop. */
+static int http_on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+                            curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)arg;
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return interrupted() ? 1 : 0;
+}
+
 /* Configure curl for one request described by x (url, resp set). */
 static int http_xfer_setup(struct http_client *c, CURL *curl,
                            struct http_xfer *x, const char *method,
@@ -234,6 +247,11 @@ static int http_xfer_setup(struct http_client *c, CURL *curl,
     if (cc == CURLE_OK)
         cc = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     if (cc == CURLE_OK)
+        cc = curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION,
+                              http_on_progress);
+    if (cc == CURLE_OK)
+        cc = curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    if (cc == CURLE_OK)
         cc = curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
     if (cc == CURLE_OK)
         cc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER,
@@ -274,6 +292,8 @@ static int http_xfer_finish(struct http_client *c, CURL *curl,
     if (x->oom)
         return cb_err_set(err, CB_ERR_NOMEM, "out of memory reading %s",
                           x->url);
+    if (interrupted())
+        return cb_err_set(err, CB_ERR_CANCELLED, INTERRUPT_MESSAGE);
     if (x->too_big)
         return cb_err_set(err, CB_ERR_NET,
                           "Response from %s is larger than %zu bytes", x->url,
@@ -318,6 +338,10 @@ int http_request(struct http_client *c, const char *method, const char *url,
     CURL *curl = c->curl;
     int rc;
 
+    /* Once interrupted, no new request starts: every polling loop then
+     * unwinds through its error path and cleanup runs. */
+    if (interrupted())
+        return cb_err_set(err, CB_ERR_CANCELLED, INTERRUPT_MESSAGE);
     /* curl_easy_reset keeps live connections, so keep-alive survives. */
     curl_easy_reset(curl);
     rc = http_xfer_setup(c, curl, &x, method, headers, body, body_len, err);

@@ -8,6 +8,9 @@
  *                         bind on 0.0.0.0.  All N stay bound until all are
  *                         chosen, so they differ.  Falls back to bind(0).
  *   freeport --hold PORT [SECONDS]
+ *   freeport --tarpit ADDR PORT [SECONDS]   listen on one IPv4 address and
+ *       never answer: a client (e.g. the CA's validator) hangs until its
+ *       own timeout, so a test can act while validation is in flight
  *                         bind and listen on PORT (dual-stack [::] if the
  *                         host has IPv6, plus 127.0.0.1/0.0.0.0 otherwise),
  *                         print "listening" and sleep until killed or until
@@ -229,10 +232,51 @@ static int hold_port(long port, long seconds)
     return 0;
 }
 
+static int tarpit(const char *addr, long port, long seconds)
+{
+    struct sockaddr_in sa;
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((unsigned short)port);
+    if (fd < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        fprintf(stderr, "freeport: bad address %s\n", addr);
+        return 1;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+        listen(fd, 64) != 0) {
+        fprintf(stderr, "freeport: cannot listen on %s:%ld: %s\n", addr,
+                port, strerror(errno));
+        close(fd);
+        return 1;
+    }
+    printf("listening\n");
+    fflush(stdout);
+    /* Never accept: the kernel completes handshakes into the backlog and
+     * the peer waits for an answer that does not come. */
+    while (seconds > 0) {
+        unsigned int left = sleep(1);
+
+        seconds -= 1 - (long)left;
+    }
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     long n = 1, port, secs = 300;
 
+    if (argc >= 4 && strcmp(argv[1], "--tarpit") == 0) {
+        if (parse_num(argv[3], 1, 65535, &port) != 0 ||
+            (argc >= 5 && parse_num(argv[4], 1, 3600, &secs) != 0)) {
+            fprintf(stderr, "usage: freeport --tarpit ADDR PORT [SECONDS]\n");
+            return 1;
+        }
+        return tarpit(argv[2], port, secs);
+    }
     if (argc >= 3 && strcmp(argv[1], "--hold") == 0) {
         if (parse_num(argv[2], 1, 65535, &port) != 0 ||
             (argc >= 4 && parse_num(argv[3], 1, 3600, &secs) != 0)) {
