@@ -10,7 +10,8 @@ INTEGRATION_TESTS = \
 	tests/integration/register.sh \
 	tests/integration/bad_input.sh \
 	tests/integration/certonly_standalone.sh \
-	tests/integration/interrupt.sh
+	tests/integration/interrupt.sh \
+	tests/integration/broken_plugins.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
