@@ -109,7 +109,7 @@ static char *read_link(const char *link)
     return strdup(buf);
 }
 
-/* ---- paths ------------------------------------------------------------ */
+/* ---- paths --------------------------------------------------------------- */
 
 /* urlparse(server).netloc + .path, kept inside accounts/: empty, "." and
  * ".." segments are dropped, ';params' of the last segment too. */
@@ -120,7 +120,8 @@ static char *server_path(const char *server)
     char *joined = NULL;
     size_t n;
 
-    if (sep && sep > server && strcspn(server, ":/?#") == (size_t)(sep - server))
+    if (sep && sep > server &&
+        strcspn(server, ":/?#") == (size_t)(sep - server))
         p = sep + 3;
     n = strcspn(p, "?#");
     for (size_t i = 0; i < n;) {
@@ -180,7 +181,7 @@ static const char *le_next(const char *spath)
     return NULL;
 }
 
-/* ---- keys ------------------------------------------------------------- */
+/* ---- keys ---------------------------------------------------------------- */
 
 char *account_id_for_key(EVP_PKEY *key)
 {
@@ -327,7 +328,7 @@ out:
     return r;
 }
 
-/* ---- JSON files ------------------------------------------------------- */
+/* ---- JSON files ---------------------------------------------------------- */
 
 /* Python's json.dumps layout: ", " and ": ", no trailing newline. */
 static char *dump(json_t *o)
@@ -444,7 +445,7 @@ static char *dup_member(json_t *o, const char *k)
     return v ? strdup(v) : NULL;
 }
 
-/* ---- accounts -------------------------------------------------------------- */
+/* ---- accounts ------------------------------------------------------------ */
 
 void account_free(struct account *a)
 {

@@ -48,7 +48,7 @@ struct configobj {
     int bom;
 };
 
-/* ---- small helpers ---------------------------------------------------- */
+/* ---- small helpers ------------------------------------------------------- */
 
 /* Python's str.isspace() for the ASCII range (what configobj's strip()
  * and \s see in practice). */
@@ -191,7 +191,7 @@ static int entry_join(struct co_entry *e)
     return CB_OK;
 }
 
-/* ---- quoting (configobj's _quote) ------------------------------------- */
+/* ---- quoting (configobj's _quote) ---------------------------------------- */
 
 /* The characters configobj refuses at either end of an unquoted value. */
 static int is_wspace_plus(char c)
@@ -292,7 +292,7 @@ out:
     return r;
 }
 
-/* ---- parsing ------------------------------------------------------------ */
+/* ---- parsing ------------------------------------------------------------- */
 
 struct parser {
     struct configobj *doc;
@@ -462,6 +462,22 @@ static int parse_keyword(const char *line, char **indent, char **key,
     return m;
 }
 
+/* configobj's _unquote: drop matching outer quotes (a lone quote
+ * character becomes the empty string, as in Python). */
+static void py_unquote(char *v)
+{
+    size_t n = strlen(v);
+
+    if (n >= 1 && v[0] == v[n - 1] && (v[0] == '"' || v[0] == '\'')) {
+        if (n == 1) {
+            v[0] = '\0';
+            return;
+        }
+        memmove(v, v + 1, n - 2);
+        v[n - 2] = '\0';
+    }
+}
+
 struct pvalue {
     int is_list;
     char *scalar;
@@ -509,6 +525,20 @@ static int parse_value(const char *p, struct pvalue *pv)
                 continue;
             }
             c = quoted_close(p, 0);
+            if (!c && have_items && is_pyspace(p[-1])) {
+                /* configobj's regex backtracks into the blank after the
+                 * comma and takes "<blank>\"x, " as an unquoted item */
+                end = p + strcspn(p, ",#");
+                if (*end != ',')
+                    return CB_ERR_INVAL;
+                r = strvec_push_take(&pv->list,
+                                     strndup_trim_right(p, (size_t)(end - p)));
+                if (r < 0)
+                    return r;
+                py_unquote(pv->list.v[pv->list.n - 1]);
+                p = skip_ws(end + 1);
+                continue;
+            }
             if (!c)
                 return CB_ERR_INVAL;
             pv->scalar = strndup(p + 1, (size_t)(c - p - 1));
@@ -928,7 +958,7 @@ void configobj_free(struct configobj *doc)
     free(doc);
 }
 
-/* ---- writing ------------------------------------------------------------ */
+/* ---- writing ------------------------------------------------------------- */
 
 struct writer {
     const struct configobj *doc;

@@ -54,7 +54,7 @@ static char *readme_text(const char *prefix)
     return t;
 }
 
-/* ---- small path helpers ------------------------------------------------- */
+/* ---- small path helpers -------------------------------------------------- */
 
 static int os_err(struct cb_err *err, int errnum, const char *path)
 {
@@ -209,7 +209,7 @@ out:
     return r;
 }
 
-/* ---- versions ------------------------------------------------------------- */
+/* ---- versions ------------------------------------------------------------ */
 
 struct versions {
     int *v[LK_N];
@@ -336,7 +336,7 @@ char *lineage_version_path(const struct lineage *l, enum lineage_kind kind,
     return p;
 }
 
-/* ---- live links ------------------------------------------------------------ */
+/* ---- live links ---------------------------------------------------------- */
 
 static char *previous_link(const struct lineage *l, int k)
 {
@@ -492,7 +492,7 @@ int lineage_ensure_deployed(struct lineage *l, struct cb_err *err)
     return r < 0 ? r : 1;
 }
 
-/* ---- load ------------------------------------------------------------------- */
+/* ---- load ---------------------------------------------------------------- */
 
 void lineage_free(struct lineage *l)
 {
@@ -691,7 +691,7 @@ char *lineage_conf_path(const char *config_dir, const char *name)
     return p;
 }
 
-/* ---- create ------------------------------------------------------------------ */
+/* ---- create -------------------------------------------------------------- */
 
 /* What a failed creation must take back, newest first. */
 struct undo {
@@ -1042,7 +1042,7 @@ out:
     return r;
 }
 
-/* ---- successors ------------------------------------------------------------ */
+/* ---- successors ---------------------------------------------------------- */
 
 /* Write a private key file: 0600 from creation, then the group and the
  * carried mode bits (Certbot's copy_ownership_and_apply_mode). */
@@ -1190,7 +1190,7 @@ out:
     return r;
 }
 
-/* ---- truncate / delete -------------------------------------------------------- */
+/* ---- truncate / delete --------------------------------------------------- */
 
 /* A kept privkeyK.pem that is a symlink (older Certbots' --reuse-key)
  * into a version about to be deleted becomes a regular copy first. */

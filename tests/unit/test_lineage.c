@@ -17,8 +17,10 @@
 #include "storage/lineage.h"
 #include "tap.h"
 
-#define CERT "-----BEGIN CERTIFICATE-----\nMIIBleaf\n-----END CERTIFICATE-----\n"
-#define CHAIN "-----BEGIN CERTIFICATE-----\nMIIBissuer\n-----END CERTIFICATE-----\n"
+#define CERT                                                           \
+    "-----BEGIN CERTIFICATE-----\nMIIBleaf\n-----END CERTIFICATE-----\n"
+#define CHAIN                                                          \
+    "-----BEGIN CERTIFICATE-----\nMIIBissuer\n-----END CERTIFICATE-----\n"
 #define KEY "-----BEGIN PRIVATE KEY-----\nMIGkey\n-----END PRIVATE KEY-----\n"
 
 static char top[64];
