@@ -1165,14 +1165,22 @@ int lineage_save_successor(struct lineage *l, const char *cert,
         }
     }
     fsync_dir(l->archive_dir);
-    r = update_all_links_to(l, target, err);
-    if (r < 0)
-        goto out;
-    if (certbot_version &&
-        renewal_conf_set(l->conf, "version", certbot_version) < 0) {
+    /* what Certbot's update_configuration writes: in place for keys
+     * that exist, archive_dir added to lineages that predate it */
+    if (certbot_version)
+        r = renewal_conf_set(l->conf, "version", certbot_version);
+    if (r == CB_OK)
+        r = renewal_conf_set(l->conf, "archive_dir", l->archive_dir);
+    for (int k = 0; k < LK_N && r == CB_OK; k++)
+        r = renewal_conf_set(l->conf, kind_name[k], l->path[k]);
+    if (r < 0) {
         r = nomem(err);
         goto out;
     }
+    /* last: once the links moved, the new version is live */
+    r = update_all_links_to(l, target, err);
+    if (r < 0)
+        goto out;
     if (new_version)
         *new_version = target;
 out:

@@ -121,8 +121,9 @@ int renewal_conf_save(const struct renewal_conf *rc, struct cb_err *err)
                                          : "a value cannot be quoted");
         goto out;
     }
-    /* The rewrite keeps the mode the user gave the file. */
-    if (lstat(rc->path, &st) == 0)
+    /* The rewrite keeps the mode the user gave the file (A-134); stat,
+     * not lstat, so a symlinked conf does not turn into a 0777 file. */
+    if (stat(rc->path, &st) == 0)
         mode = st.st_mode & 07777;
     if (asprintf(&tmp, "%s.new", rc->path) < 0) {
         tmp = NULL;
