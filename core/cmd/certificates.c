@@ -148,7 +148,11 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
         struct lineage *l = NULL;
         struct cert_info ci = {0};
         struct cb_err e = {0};
-        if (lineage_load(confs.v[i], config_dir, &l, &e) != CB_OK ||
+        /* Listing repairs nothing but interrupted switch-overs
+         * (previous_* links); Certbot deploys new versions only when it
+         * renews. */
+        if (lineage_load_ex(confs.v[i], config_dir, LINEAGE_LOAD_NO_DEPLOY,
+                            &l, &e) != CB_OK ||
             cert_info_load(l->path[LK_CERT], &ci, &e) != CB_OK ||
             lineage_consistent(l, &e) != CB_OK) {
             log_debug("Renewal configuration %s is invalid: %s", confs.v[i],

@@ -180,21 +180,30 @@ static void report_success(struct cb_config *cfg, const struct lineage *l)
                        0);
 }
 
+/* A new lineage is published complete: its [renewalparams] are built
+ * first and go into the conf before it appears. */
 static int save_new(struct cb_config *cfg, const struct names *n,
                     const struct obtain_result *res, EVP_PKEY *key,
                     struct lineage **out, struct cb_err *err)
 {
+    struct renewal_conf *params = renewal_conf_new("(new lineage)");
     char *name = NULL, *pem = NULL;
     size_t pem_len = 0;
     int r;
 
-    r = new_lineage_name(cfg, n, &name, err);
+    if (!params)
+        return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    r = renewal_params_store(params, cfg, err);
+    if (r == CB_OK)
+        r = new_lineage_name(cfg, n, &name, err);
     if (r == CB_OK)
         r = key_to_pem(key, &pem, &pem_len, err);
     if (r == CB_OK)
-        r = lineage_create(config_str(cfg, "config_dir"), name, res->cert,
-                           res->chain, res->fullchain, pem, pem_len,
-                           PACKAGE_VERSION, out, err);
+        r = lineage_create_params(config_str(cfg, "config_dir"), name,
+                                  res->cert, res->chain, res->fullchain, pem,
+                                  pem_len, PACKAGE_VERSION,
+                                  renewal_conf_params(params, 0), out, err);
+    renewal_conf_free(params);
     if (pem)
         key_pem_free(pem, pem_len);
     free(name);
@@ -321,14 +330,15 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
         goto out;
     }
 
-    if (choice.action == LA_NEW)
+    if (choice.action == LA_NEW) {
         r = save_new(cfg, &n, &res, key, &choice.lineage, err);
-    else
+    } else {
         r = save_successor(cfg, choice.lineage, &res, key, reused, err);
-    if (r == CB_OK)
-        r = renewal_params_store(choice.lineage->conf, cfg, err);
-    if (r == CB_OK)
-        r = renewal_conf_save(choice.lineage->conf, err);
+        if (r == CB_OK)
+            r = renewal_params_store(choice.lineage->conf, cfg, err);
+        if (r == CB_OK)
+            r = renewal_conf_save(choice.lineage->conf, err);
+    }
     if (r != CB_OK)
         goto out;
     report_success(cfg, choice.lineage);

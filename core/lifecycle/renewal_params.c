@@ -2,9 +2,12 @@
 
 #include <string.h>
 
+#include "util/strvec.h"
+
 struct store_ctx {
     struct co_section *sec;
     const struct cb_config *cfg;
+    struct strvec written;   /* keys set this time, in order */
     int r;
 };
 
@@ -20,37 +23,43 @@ static int is_always(const char *dest)
     return 0;
 }
 
+/* Set one key in place (existing keys keep their position, new ones are
+ * appended), as Python's configobj update does. */
 static int store_one(struct store_ctx *sc, const char *dest)
 {
     enum config_type type = CONFIG_T_STR;
-    int renewal = 0;
+    int renewal = 0, r;
 
-    if (co_get(sc->sec, dest))
+    if (strvec_contains(&sc->written, dest))
         return CB_OK;
     if (config_dest_info(dest, &type, &renewal) != CB_OK)
-        renewal = is_always(dest);
+        renewal = 0;
     if (!renewal && !is_always(dest))
         return CB_OK;
     if (type == CONFIG_T_LIST) {
         size_t n = 0;
         const char *const *v = config_list(sc->cfg, dest, &n);
-        return co_set_list(sc->sec, dest, v, n);
-    }
-    if (type == CONFIG_T_BOOL)
-        return co_set(sc->sec, dest,
-                      config_bool(sc->cfg, dest) ? "True" : "False");
-    if (!config_str(sc->cfg, dest))
+        r = co_set_list(sc->sec, dest, v, n);
+    } else if (type == CONFIG_T_BOOL) {
+        r = co_set(sc->sec, dest,
+                   config_bool(sc->cfg, dest) ? "True" : "False");
+    } else if (!config_str(sc->cfg, dest)) {
         return CB_OK;
-    return co_set(sc->sec, dest, config_str(sc->cfg, dest));
+    } else {
+        r = co_set(sc->sec, dest, config_str(sc->cfg, dest));
+    }
+    if (r == CB_OK)
+        r = strvec_push(&sc->written, dest);
+    return r;
 }
 
+/* User-set (argv, cli.ini) and restored (renew) values are saved;
+ * defaults and runtime values only for the always-written keys. */
 static int visit(const char *dest, enum config_origin origin, void *arg)
 {
     struct store_ctx *sc = arg;
 
-    if (origin < CONFIG_FILE && !is_always(dest) && origin != CONFIG_RENEWAL)
-        return 0;
-    if (origin == CONFIG_RUNTIME && !is_always(dest))
+    if (origin < CONFIG_RENEWAL && !is_always(dest))
         return 0;
     sc->r = store_one(sc, dest);
     return sc->r != CB_OK;
@@ -60,19 +69,25 @@ int renewal_params_store(struct renewal_conf *rc, const struct cb_config *cfg,
                          struct cb_err *err)
 {
     struct store_ctx sc = {0};
+    int r;
 
     sc.cfg = cfg;
     sc.sec = renewal_conf_params(rc, 1);
     if (!sc.sec)
         return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-    co_section_clear(sc.sec);
-    /* Certbot writes the account first. */
+    /* Certbot writes the account first in a new section. */
     sc.r = store_one(&sc, "account");
     if (sc.r == CB_OK)
         config_foreach(cfg, visit, &sc);
     for (size_t i = 0; sc.r == CB_OK && always[i]; i++)
         sc.r = store_one(&sc, always[i]);
-    if (sc.r != CB_OK)
-        return cb_err_set(err, sc.r, "cannot update %s", rc->path);
+    r = sc.r;
+    /* Keys not written this time (e.g. hooks given only at first
+     * issuance, unknown keys) are dropped (SPEC 3.3, A-133, A-136). */
+    if (r == CB_OK)
+        r = co_section_keep_only(sc.sec, &sc.written);
+    strvec_clear(&sc.written);
+    if (r != CB_OK)
+        return cb_err_set(err, r, "cannot update %s", rc->path);
     return CB_OK;
 }

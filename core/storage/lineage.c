@@ -746,6 +746,7 @@ struct new_lineage {
     const char *cert, *chain, *fullchain, *key;
     size_t key_len;
     const char *version;
+    const struct co_section *params; /* copied into [renewalparams]; may be NULL */
 };
 
 /* The conf for a new lineage: Certbot 5.6's layout, an empty
@@ -911,6 +912,16 @@ static int create_at(const struct new_lineage *nl, const char *n,
         r = nomem(err);
         goto out;
     }
+    /* The options go in before the conf is published, so the lineage
+     * never exists without its [renewalparams]. */
+    if (nl->params) {
+        struct co_section *dst = renewal_conf_params(l->conf, 1);
+        r = dst ? co_section_copy(dst, nl->params) : CB_ERR_NOMEM;
+        if (r < 0) {
+            r = cb_err_set(err, r, "cannot prepare %s", conf_path);
+            goto out;
+        }
+    }
     r = configobj_render(l->conf->doc, &text);
     if (r < 0) {
         r = cb_err_set(err, r, "cannot write %s", conf_path);
@@ -941,6 +952,18 @@ int lineage_create(const char *config_dir, const char *name,
                    const char *key_pem, size_t key_len,
                    const char *certbot_version, struct lineage **out,
                    struct cb_err *err)
+{
+    return lineage_create_params(config_dir, name, cert, chain, fullchain,
+                                 key_pem, key_len, certbot_version, NULL, out,
+                                 err);
+}
+
+int lineage_create_params(const char *config_dir, const char *name,
+                          const char *cert, const char *chain,
+                          const char *fullchain, const char *key_pem,
+                          size_t key_len, const char *certbot_version,
+                          const struct co_section *params,
+                          struct lineage **out, struct cb_err *err)
 {
     struct new_lineage nl = { 0 };
     struct undo u = { 0 };
@@ -1011,6 +1034,7 @@ int lineage_create(const char *config_dir, const char *name,
     nl.key = key_pem;
     nl.key_len = key_len;
     nl.version = certbot_version ? certbot_version : PACKAGE_VERSION;
+    nl.params = params;
     r = CB_ERR_EXISTS;
     for (int i = 0; i <= 9999 && r == CB_ERR_EXISTS; i++) {
         int len;

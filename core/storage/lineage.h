@@ -65,6 +65,15 @@ int lineage_create(const char *config_dir, const char *name,
                    const char *key_pem, size_t key_len,
                    const char *certbot_version, struct lineage **out,
                    struct cb_err *err);
+/* lineage_create with [renewalparams] filled from params (copied) before
+ * the conf is published: a crash leaves either no lineage or a complete
+ * one. */
+int lineage_create_params(const char *config_dir, const char *name,
+                          const char *cert, const char *chain,
+                          const char *fullchain, const char *key_pem,
+                          size_t key_len, const char *certbot_version,
+                          const struct co_section *params,
+                          struct lineage **out, struct cb_err *err);
 
 /* Write version next_free_version() and switch the live links to it.
  * key_pem NULL reuses the current key bytes.  The new key's mode is 0600 |
