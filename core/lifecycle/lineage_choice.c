@@ -75,6 +75,7 @@ static int identical_case(struct cb_config *cfg, struct lineage *l,
         "Renew & replace the certificate (may be subject to CA rate limits)",
     };
     size_t choice = 0;
+    char q[4096];
     int r;
 
     out->lineage = l;
@@ -87,11 +88,12 @@ static int identical_case(struct cb_config *cfg, struct lineage *l,
         out->action = LA_KEEP;
         return CB_OK;
     }
-    r = display_menu("You have an existing certificate that has exactly the "
-                     "same domains or certificate name you requested and "
-                     "isn't close to expiry.\n(ref: ...)\n\nWhat would you "
-                     "like to do?",
-                     items, 2, 0, "--keep", &choice, err);
+    snprintf(q, sizeof(q),
+             "You have an existing certificate that has exactly the same "
+             "domains or certificate name you requested and isn't close to "
+             "expiry.\n(ref: %s)\n\nWhat would you like to do?",
+             l->conf->path);
+    r = display_menu(q, items, 2, 0, "--keep", &choice, err);
     if (r != CB_OK)
         return r;
     out->action = choice == 1 ? LA_RENEW : LA_KEEP;

@@ -115,6 +115,18 @@ static void use_account(struct session *s, struct account *a)
     acme_client_set_key(s->acme, a->key, a->uri);
 }
 
+/* --account names an id that is not stored for this server. */
+static int account_not_found(struct cb_config *cfg, const struct session *s,
+                             const char *id, struct cb_err *err)
+{
+    char *dir = account_server_dir(config_str(cfg, "config_dir"), s->server);
+    int r = cb_err_set(err, CB_ERR_NOT_FOUND, "Account at %s/%s does not exist",
+                       dir ? dir : "accounts", id);
+
+    free(dir);
+    return r;
+}
+
 static int choose_existing(struct cb_config *cfg, struct session *s,
                            struct account **list, size_t n,
                            struct cb_err *err)
@@ -132,9 +144,7 @@ static int choose_existing(struct cb_config *cfg, struct session *s,
                 return CB_OK;
             }
         }
-        return cb_err_set(err, CB_ERR_NOT_FOUND,
-                          "Account at %s/%s does not exist",
-                          n ? list[0]->dir : "accounts", wanted);
+        return account_not_found(cfg, s, wanted, err);
     }
     if (n == 1) {
         use_account(s, list[0]);
@@ -169,10 +179,7 @@ int session_account(struct cb_config *cfg, struct session *s,
     if (n > 0)
         r = choose_existing(cfg, s, list, n, err);
     else if (config_str(cfg, "account"))
-        r = cb_err_set(err, CB_ERR_NOT_FOUND,
-                       "Account at %s/%s does not exist",
-                       config_str(cfg, "config_dir"),
-                       config_str(cfg, "account"));
+        r = account_not_found(cfg, s, config_str(cfg, "account"), err);
     else if (allow_register)
         r = session_register(cfg, s, err);
     else
