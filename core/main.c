@@ -28,8 +28,19 @@ struct verb {
 
 static const struct verb verbs[] = {
     {"certonly", cmd_certonly, 0},
-    {"register", cmd_register, 0},
+    {"run", cmd_run, 0},
+    {"renew", cmd_renew, 0},
     {"certificates", cmd_certificates, 0},
+    {"revoke", cmd_revoke, 0},
+    {"delete", cmd_delete, 0},
+    {"reconfigure", cmd_reconfigure, 0},
+    {"register", cmd_register, 0},
+    {"update_account", cmd_update_account, 0},
+    {"unregister", cmd_unregister, 0},
+    {"show_account", cmd_show_account, 0},
+    {"install", cmd_install, 0},
+    {"enhance", cmd_enhance, 0},
+    {"rollback", cmd_rollback, 0},
     {"plugins", cmd_plugins, 1},
 };
 

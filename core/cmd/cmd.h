@@ -17,5 +17,15 @@ int cmd_run(struct cmd_ctx *ctx, struct cb_err *err);
 int cmd_register(struct cmd_ctx *ctx, struct cb_err *err);
 int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err);
 int cmd_plugins(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_renew(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_revoke(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_delete(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_reconfigure(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_update_account(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_unregister(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_show_account(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_install(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_enhance(struct cmd_ctx *ctx, struct cb_err *err);
+int cmd_rollback(struct cmd_ctx *ctx, struct cb_err *err);
 
 #endif

@@ -1,5 +1,6 @@
 # core/cmd
 libcbcore_la_SOURCES +=
 libcbcore_la_SOURCES += core/cmd/cmd.h \
-	core/cmd/certonly.c core/cmd/register.c core/cmd/certificates.c
+	core/cmd/certonly.c core/cmd/register.c core/cmd/certificates.c \
+	core/cmd/unimplemented.c
 libcbcore_la_SOURCES += core/cmd/plugins.c
