@@ -13,6 +13,7 @@
 #include "cli/config.h"
 #include "cli/help.h"
 #include "cli/parse.h"
+#include "cli/webroot_args.h"
 #include "cmd/cmd.h"
 #include "lifecycle/startup.h"
 #include "plugin/loader.h"
@@ -122,6 +123,9 @@ int main(int argc, char **argv)
         goto out;
     }
 
+    /* Certbot checks webroot arguments while parsing (exit 1). */
+    if (r == CB_OK)
+        r = webroot_args_resolve(cfg, &err);
     log_set_console_level(cli_log_level(cfg));
     dopts.noninteractive = config_bool(cfg, "noninteractive_mode") ||
                            config_bool(cfg, "quiet") ||

@@ -7,7 +7,8 @@ libcbcore_la_SOURCES += \
 	core/cli/parse.c core/cli/parse.h \
 	core/cli/ini.c \
 	core/cli/help.c core/cli/help.h \
-	core/cli/domains.c core/cli/domains.h
+	core/cli/domains.c core/cli/domains.h \
+	core/cli/webroot_args.c core/cli/webroot_args.h
 
 check_PROGRAMS += tests/unit/test_cli_parse
 tests_unit_test_cli_parse_SOURCES = tests/unit/test_cli_parse.c

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <jansson.h>
+
 #include "util/strvec.h"
 
 struct store_ctx {
@@ -23,6 +25,29 @@ static int is_always(const char *dest)
     return 0;
 }
 
+/* The webroot map (JSON text in the config) is a [[webroot_map]]
+ * subsection of "identifier = path" keys, as configobj writes a dict. */
+static int store_webroot_map(struct co_section *sec, const char *json)
+{
+    json_t *map = json ? json_loads(json, 0, NULL) : NULL;
+    struct co_section *sub;
+    const char *key;
+    json_t *val;
+    int r = CB_OK;
+
+    co_remove(sec, "webroot_map");
+    co_section_remove(sec, "webroot_map");
+    sub = co_section_add(sec, "webroot_map");
+    if (!sub)
+        r = CB_ERR_NOMEM;
+    json_object_foreach(map, key, val) {
+        if (r == CB_OK && json_is_string(val))
+            r = co_set(sub, key, json_string_value(val));
+    }
+    json_decref(map);
+    return r;
+}
+
 /* Set one key in place (existing keys keep their position, new ones are
  * appended), as Python's configobj update does. */
 static int store_one(struct store_ctx *sc, const char *dest)
@@ -36,7 +61,9 @@ static int store_one(struct store_ctx *sc, const char *dest)
         renewal = 0;
     if (!renewal && !is_always(dest))
         return CB_OK;
-    if (type == CONFIG_T_LIST) {
+    if (strcmp(dest, "webroot_map") == 0) {
+        r = store_webroot_map(sc->sec, config_str(sc->cfg, dest));
+    } else if (type == CONFIG_T_LIST) {
         size_t n = 0;
         const char *const *v = config_list(sc->cfg, dest, &n);
         r = co_set_list(sc->sec, dest, v, n);
