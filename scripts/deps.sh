@@ -10,6 +10,8 @@ CB_DEPS=(
     # integration tests
     pebble openssl curl jq procps coreutils util-linux findutils
     libc-bin hostname
+    # webroot/manual tests serve challenge files with a real web server
+    nginx
 )
 
 # missing_deps: prints the packages of CB_DEPS that are not installed

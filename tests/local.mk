@@ -11,7 +11,8 @@ INTEGRATION_TESTS = \
 	tests/integration/bad_input.sh \
 	tests/integration/certonly_standalone.sh \
 	tests/integration/interrupt.sh \
-	tests/integration/broken_plugins.sh
+	tests/integration/broken_plugins.sh \
+	tests/integration/webroot.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
