@@ -12,7 +12,8 @@ INTEGRATION_TESTS = \
 	tests/integration/certonly_standalone.sh \
 	tests/integration/interrupt.sh \
 	tests/integration/broken_plugins.sh \
-	tests/integration/webroot.sh
+	tests/integration/webroot.sh \
+	tests/integration/accounts.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

@@ -4,3 +4,5 @@ libcbcore_la_SOURCES += core/cmd/cmd.h \
 	core/cmd/certonly.c core/cmd/register.c core/cmd/certificates.c \
 	core/cmd/unimplemented.c
 libcbcore_la_SOURCES += core/cmd/plugins.c
+libcbcore_la_SOURCES += core/cmd/revoke.c core/cmd/delete.c \
+	core/cmd/update_account.c core/cmd/unregister.c core/cmd/show_account.c

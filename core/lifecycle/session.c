@@ -276,6 +276,17 @@ static int eff_choice(struct cb_config *cfg, const struct strvec *emails,
         "Yes", "No", 0, "--eff-email", subscribe, err);
 }
 
+void session_split_emails(const char *raw, struct strvec *out)
+{
+    split_emails(raw, out);
+}
+
+int session_eff_choice(struct cb_config *cfg, const struct strvec *emails,
+                       int *subscribe, struct cb_err *err)
+{
+    return eff_choice(cfg, emails, subscribe, err);
+}
+
 int session_register(struct cb_config *cfg, struct session *s,
                      struct cb_err *err)
 {

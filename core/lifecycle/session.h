@@ -10,6 +10,7 @@
 #include "storage/account_store.h"
 #include "util/err.h"
 #include "util/http.h"
+#include "util/strvec.h"
 
 struct session {
     struct http_client *http;
@@ -31,6 +32,14 @@ int session_account(struct cb_config *cfg, struct session *s,
  * an existing one first). */
 int session_register(struct cb_config *cfg, struct session *s,
                      struct cb_err *err);
+
+/* -m's comma-separated list, blanks around items stripped, empty items
+ * dropped; appended to out (copied). */
+void session_split_emails(const char *raw, struct strvec *out);
+/* Certbot's EFF question for these emails: --eff-email/--no-eff-email,
+ * else asked (default No) when interactive; never for no emails. */
+int session_eff_choice(struct cb_config *cfg, const struct strvec *emails,
+                       int *subscribe, struct cb_err *err);
 
 /* The User-Agent for this invocation (SPEC 4.16); caller frees. */
 char *session_user_agent(const struct cb_config *cfg);

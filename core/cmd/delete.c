@@ -1,0 +1,126 @@
+/* delete: remove a lineage's renewal conf, live links and archive
+ * (SPEC 1, 4.11; A-219..A-223).  revoke reuses this verb for its
+ * delete-after-revoke step with dest certname set. */
+#define LOG_COMPONENT "certbot._internal.cert_manager"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "storage/lineage.h"
+#include "util/display.h"
+#include "util/log.h"
+#include "util/strvec.h"
+
+#define DELETE_WARNING                                                        \
+    "WARNING: Before continuing, ensure that the listed certificates are "    \
+    "not being used by any installed server software (e.g. Apache, nginx, "   \
+    "mail servers). Deleting a certificate that is still being used will "    \
+    "cause the server software to stop working. See "                         \
+    "https://certbot.org/deleting-certs for information on deleting "         \
+    "certificates safely."
+
+/* renewal/<name>.conf -> <name> for every conf, in file name order. */
+static int lineage_names(const char *config_dir, struct strvec *names,
+                         struct cb_err *err)
+{
+    struct strvec confs = {0};
+    int r;
+
+    r = lineage_list_confs(config_dir, &confs, err);
+    for (size_t i = 0; r == CB_OK && i < confs.n; i++) {
+        const char *base = strrchr(confs.v[i], '/');
+        size_t len;
+
+        base = base ? base + 1 : confs.v[i];
+        len = strlen(base);
+        if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
+            len -= 5;
+        if (strvec_pushf(names, "%.*s", (int)len, base) != 0)
+            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    }
+    strvec_clear(&confs);
+    return r;
+}
+
+/* Certbot's get_certnames(allow_multiple=True): --cert-name, else a
+ * checklist of every lineage. */
+static int choose_certnames(struct cb_config *cfg, struct strvec *out,
+                            struct cb_err *err)
+{
+    const char *certname = config_str(cfg, "certname");
+    struct strvec all = {0};
+    int r;
+
+    if (certname) {
+        if (strvec_push(out, certname) != 0)
+            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        return CB_OK;
+    }
+    r = lineage_names(config_str(cfg, "config_dir"), &all, err);
+    if (r != CB_OK)
+        goto out;
+    if (all.n == 0) {
+        r = cb_err_set(err, CB_ERR_NOT_FOUND,
+                       "No existing certificates found.");
+        goto out;
+    }
+    r = display_checklist("Which certificate(s) would you like to delete?",
+                          (const char *const *)all.v, all.n, "--cert-name",
+                          out, err);
+    if (r == CB_ERR_CANCELLED || (r == CB_OK && out->n == 0))
+        r = cb_err_replace(err, CB_ERR_CANCELLED, "User ended interaction.");
+out:
+    strvec_clear(&all);
+    return r;
+}
+
+static int confirm(const struct strvec *names, int *yes, struct cb_err *err)
+{
+    struct strvec msg = {0};
+    char *text;
+    int r;
+
+    strvec_push(&msg, "The following certificate(s) are selected for "
+                      "deletion:\n");
+    for (size_t i = 0; i < names->n; i++)
+        strvec_pushf(&msg, "  * %s", names->v[i]);
+    strvec_push(&msg, "\n" DELETE_WARNING);
+    strvec_push(&msg, "\nAre you sure you want to delete the above "
+                      "certificate(s)?");
+    text = strvec_join(&msg, "\n");
+    strvec_clear(&msg);
+    if (!text)
+        return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    r = display_yesno(text, "Yes", "No", 1, NULL, yes, err);
+    free(text);
+    return r;
+}
+
+int cmd_delete(struct cmd_ctx *ctx, struct cb_err *err)
+{
+    struct cb_config *cfg = ctx->cfg;
+    struct strvec names = {0};
+    int yes = 0, r;
+
+    r = choose_certnames(cfg, &names, err);
+    if (r != CB_OK)
+        goto out;
+    r = confirm(&names, &yes, err);
+    if (r != CB_OK)
+        goto out;
+    if (!yes) {
+        log_info("Deletion of certificate(s) canceled.");
+        goto out;
+    }
+    for (size_t i = 0; i < names.n; i++) {
+        r = lineage_delete(config_str(cfg, "config_dir"), names.v[i], err);
+        if (r != CB_OK)
+            goto out;
+        display_notifyf(0, "Deleted all files relating to certificate %s.",
+                        names.v[i]);
+    }
+out:
+    strvec_clear(&names);
+    return r;
+}
