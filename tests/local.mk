@@ -13,7 +13,8 @@ INTEGRATION_TESTS = \
 	tests/integration/interrupt.sh \
 	tests/integration/broken_plugins.sh \
 	tests/integration/webroot.sh \
-	tests/integration/accounts.sh
+	tests/integration/accounts.sh \
+	tests/integration/csr.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/certonly_csr.h"
 #include "crypto/cert.h"
 #include "crypto/key.h"
 #include "lifecycle/lineage_choice.h"
@@ -248,8 +249,7 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
     memset(&n, 0, sizeof(n));
 
     if (config_str(cfg, "csr")) {
-        r = cb_err_set(err, CB_ERR_NOT_SUPPORTED,
-                       "--csr is not supported by this build yet");
+        r = certonly_csr(ctx, err);
         goto out;
     }
     r = select_authenticator(ctx, &auth, err);

@@ -358,9 +358,13 @@ out:
     return r;
 }
 
-int obtain_certificate(struct cb_config *cfg, struct acme_client *acme,
-                       struct plugin_inst *auth, const struct obtain_req *req,
-                       struct obtain_result *out, struct cb_err *err)
+/* The whole flow; ready_csr (DER) is used as is when given, else a CSR
+ * is made from req->key. */
+static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
+                         struct plugin_inst *auth,
+                         const struct obtain_req *req,
+                         const unsigned char *ready_csr, size_t ready_len,
+                         struct obtain_result *out, struct cb_err *err)
 {
     struct acme_order order = {0};
     unsigned char *csr = NULL;
@@ -402,11 +406,14 @@ int obtain_certificate(struct cb_config *cfg, struct acme_client *acme,
     r = solve_authorizations(cfg, acme, auth, &order, err);
     if (r != CB_OK)
         goto out;
-    r = csr_make(req->key, req->dns, req->ips,
-                 config_bool(cfg, "must_staple"), &csr, &csr_len, err);
-    if (r != CB_OK)
-        goto out;
-    r = acme_order_finalize(acme, &order, csr, csr_len,
+    if (!ready_csr) {
+        r = csr_make(req->key, req->dns, req->ips,
+                     config_bool(cfg, "must_staple"), &csr, &csr_len, err);
+        if (r != CB_OK)
+            goto out;
+    }
+    r = acme_order_finalize(acme, &order, ready_csr ? ready_csr : csr,
+                            ready_csr ? ready_len : csr_len,
                             timeout > 0 ? timeout : 90, err);
     if (r != CB_OK)
         goto out;
@@ -427,6 +434,22 @@ out:
     OPENSSL_free(csr);
     free(pem);
     return r;
+}
+
+int obtain_certificate(struct cb_config *cfg, struct acme_client *acme,
+                       struct plugin_inst *auth, const struct obtain_req *req,
+                       struct obtain_result *out, struct cb_err *err)
+{
+    return obtain_common(cfg, acme, auth, req, NULL, 0, out, err);
+}
+
+int obtain_certificate_csr(struct cb_config *cfg, struct acme_client *acme,
+                           struct plugin_inst *auth,
+                           const struct obtain_req *req,
+                           const unsigned char *csr_der, size_t csr_len,
+                           struct obtain_result *out, struct cb_err *err)
+{
+    return obtain_common(cfg, acme, auth, req, csr_der, csr_len, out, err);
 }
 
 void obtain_result_free(struct obtain_result *res)

@@ -31,6 +31,13 @@ struct obtain_result {
 int obtain_certificate(struct cb_config *cfg, struct acme_client *acme,
                        struct plugin_inst *auth, const struct obtain_req *req,
                        struct obtain_result *out, struct cb_err *err);
+/* The same with a ready CSR (certonly --csr): the order is for req's
+ * dns/ips, finalized with csr_der (borrowed); req->key is not used. */
+int obtain_certificate_csr(struct cb_config *cfg, struct acme_client *acme,
+                           struct plugin_inst *auth,
+                           const struct obtain_req *req,
+                           const unsigned char *csr_der, size_t csr_len,
+                           struct obtain_result *out, struct cb_err *err);
 void obtain_result_free(struct obtain_result *res);
 
 #endif
