@@ -1,6 +1,6 @@
 # Built-in plugins: each builds <name>.so (a libtool module) that exports
 # only certbot_plugin_desc and links nothing of the core.
-plugin_LTLIBRARIES += standalone.la null.la webroot.la
+plugin_LTLIBRARIES += standalone.la null.la webroot.la manual.la
 
 standalone_la_SOURCES = plugins-builtin/standalone/standalone.c
 # The server runs on its own thread between perform and cleanup.
@@ -15,6 +15,10 @@ webroot_la_SOURCES = plugins-builtin/webroot/webroot.c
 webroot_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 webroot_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 webroot_la_LIBADD = $(JANSSON_LIBS)
+
+manual_la_SOURCES = plugins-builtin/manual/manual.c
+manual_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS)
+manual_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 
 # Tests find plugins through CERTBOT_PLUGIN_PATH=$(abs_top_builddir)/
 # tests/plugins: a directory of symlinks to every built module, rebuilt

@@ -79,8 +79,10 @@ static int create_and_prepare(struct cmd_ctx *ctx, struct plugin *p,
     if (r != CB_OK) {
         plugin_inst_free(pi);
         /* A misconfigured plugin's own message is what the user needs;
-         * Certbot wraps it the same way. */
-        if (r == CB_ERR_NONINTERACTIVE)
+         * Certbot wraps it the same way.  Errors that are not plugin
+         * errors (ConfigurationError, e.g. the manual plugin's hook
+         * validation) are not wrapped by Certbot either. */
+        if (r == CB_ERR_NONINTERACTIVE || r == CB_ERR_CONFIG)
             return cb_err_set(err, r, "%s", cb_err_msg(&inner));
         return cb_err_set(err, r,
                           "The %s plugin is not working; there may be "

@@ -198,11 +198,19 @@ static int host_fail(struct cb_handle *h, int code, const char *fmt, ...)
 
 /* ------------------------------------------------------------ prompts */
 
+/* Certbot's notification() as plugins get it: framed, and when it can
+ * interact it waits for Enter (pause=True), which the manual plugin's
+ * instructions rely on.  Under -n or without a TTY it only prints. */
 static int host_notify(struct cb_handle *h, const char *msg)
 {
+    struct cb_err e = {0};
+    int r;
+
     if (!h || !msg)
         return CB_ERR_INVAL;
-    display_notify(msg, 1);
+    r = display_notify_pause(msg, 1, &e);
+    if (r != CB_OK)
+        return hfail_err(h, r, &e);
     return CB_OK;
 }
 

@@ -201,9 +201,9 @@ static int prompt_new_webroot(struct webroot *w, const char *ident,
             *out = abs;
             return CB_OK;
         }
+        w->host->log(w->h, CB_LOG_WARNING, "%s does not exist or is not a "
+                     "directory", abs);
         free(abs);
-        w->host->notify(w->h, "This path does not exist or is not a "
-                              "directory; please try again.");
     }
     return w->host->fail(w->h, CB_ERR_PLUGIN,
                          "Every requested domain must have a webroot when "

@@ -138,15 +138,19 @@ has_line "$map" "x.test = $A" "A-246 [[webroot_map]] x.test = /a"
 has_line "$map" "y.test = $A" "A-246 [[webroot_map]] y.test = /a"
 has_line "$map" "z.test = $B" "A-246 [[webroot_map]] z.test = /b"
 
-# the same with the roots swapped must fail (so the mapping above is real)
+# the same with the roots swapped must fail (so the mapping above is
+# real); a fresh account, so pebble cannot reuse the valid authorizations
+new_dirs
 run cbn certonly --webroot -w "$B" -d x.test -w "$A" -d z.test --cert-name swapped
 isnt "$RC" 0 "A-246 swapped roots fail validation (the mapping is positional)"
 
 # ------------------------------------------------------------
 run cbn certonly --webroot -d x.test -w "$A" -w "$B" -d y.test
 is "$RC" 1 "A-247 a -d before the first of several -w exits 1"
-has "$ERR" "If you specify multiple webroot paths, one of them must precede all --domain and --ip-address flags" \
+has "$ERR" "If you specify multiple webroot paths, one of them must precede all" \
     "A-247 error names the rule" || show_run
+v56 has "$ERR" "must precede all --domain and --ip-address flags" \
+    "A-247 the rule names --domain and --ip-address [5.6]"
 
 # ------------------------------------------------------------
 new_dirs
