@@ -14,7 +14,8 @@ INTEGRATION_TESTS = \
 	tests/integration/broken_plugins.sh \
 	tests/integration/webroot.sh \
 	tests/integration/accounts.sh \
-	tests/integration/csr.sh
+	tests/integration/csr.sh \
+	tests/integration/manual.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
