@@ -15,7 +15,7 @@ INTEGRATION_TESTS = \
 	tests/integration/webroot.sh \
 	tests/integration/accounts.sh \
 	tests/integration/csr.sh \
-	tests/integration/manual.sh
+	tests/integration/revoke_delete.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
