@@ -15,7 +15,8 @@ INTEGRATION_TESTS = \
 	tests/integration/webroot.sh \
 	tests/integration/accounts.sh \
 	tests/integration/csr.sh \
-	tests/integration/revoke_delete.sh
+	tests/integration/revoke_delete.sh \
+	tests/integration/manual.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
