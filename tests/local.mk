@@ -16,7 +16,8 @@ INTEGRATION_TESTS = \
 	tests/integration/accounts.sh \
 	tests/integration/csr.sh \
 	tests/integration/revoke_delete.sh \
-	tests/integration/manual.sh
+	tests/integration/manual.sh \
+	tests/integration/renew.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

@@ -13,18 +13,18 @@
 #include "cmd/certonly_csr.h"
 #include "crypto/cert.h"
 #include "crypto/key.h"
+#include "lifecycle/hooks.h"
 #include "lifecycle/lineage_choice.h"
 #include "lifecycle/names.h"
 #include "lifecycle/obtain.h"
 #include "lifecycle/plugin_select.h"
+#include "lifecycle/renew_lineage.h"
 #include "lifecycle/renewal_params.h"
 #include "lifecycle/session.h"
 #include "storage/lineage.h"
 #include "util/display.h"
 #include "util/log.h"
 
-
-#define ARCHIVE_KEEP 5
 
 /* Requested identifiers: DNS names then IP addresses. */
 struct names {
@@ -211,28 +211,6 @@ static int save_new(struct cb_config *cfg, const struct names *n,
     return r;
 }
 
-static int save_successor(struct cb_config *cfg, struct lineage *l,
-                          const struct obtain_result *res, EVP_PKEY *key,
-                          int reused, struct cb_err *err)
-{
-    char *pem = NULL;
-    size_t pem_len = 0;
-    int version = 0, r = CB_OK;
-
-    (void)cfg;
-    if (!reused)
-        r = key_to_pem(key, &pem, &pem_len, err);
-    if (r == CB_OK)
-        r = lineage_save_successor(l, res->cert, res->chain, res->fullchain,
-                                   pem, pem_len, PACKAGE_VERSION, &version,
-                                   err);
-    if (pem)
-        key_pem_free(pem, pem_len);
-    if (r == CB_OK)
-        r = lineage_truncate(l, ARCHIVE_KEEP, err);
-    return r;
-}
-
 int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
 {
     struct cb_config *cfg = ctx->cfg;
@@ -244,7 +222,9 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
     struct obtain_req req = {0};
     EVP_PKEY *key = NULL;
     char *summary = NULL;
-    int dry = config_bool(cfg, "dry_run"), reused = 0, r;
+    struct hook_run hr = {{0}, {0}};
+    struct strvec renewed = {0};
+    int dry = config_bool(cfg, "dry_run"), reused = 0, hooks_ran = 0, r;
 
     memset(&n, 0, sizeof(n));
 
@@ -297,6 +277,8 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
         goto out;
     }
 
+    hooks_pre(cfg, &hr);
+    hooks_ran = 1;
     summary = names_summary((const char *const *)n.all.v, n.all.n);
     if (choice.action == LA_NEW)
         display_notifyf(0, "%s %s",
@@ -323,26 +305,31 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
     req.ips = (const char *const *)n.ips.v;
     req.key = key;
     r = obtain_certificate(cfg, s.acme, auth, &req, &res, err);
+    if (r == CB_OK && !dry && choice.action == LA_NEW)
+        r = save_new(cfg, &n, &res, key, &choice.lineage, err);
+    else if (r == CB_OK && !dry)
+        r = renew_lineage_save(cfg, choice.lineage, &res, key, reused, err);
+    /* Deploy hooks follow a save (a dry run of a renewal only logs them
+     * unless --run-deploy-hooks); post hooks follow every attempt. */
+    if (r == CB_OK && choice.lineage)
+        hooks_deploy(cfg, (const char *const *)n.all.v, n.all.n,
+                     choice.lineage->live_dir);
+    for (size_t i = 0; r == CB_OK && !dry && i < n.all.n; i++)
+        strvec_push(&renewed, n.all.v[i]);
+    hooks_post(cfg, &hr, &renewed);
+    hooks_ran = 0;
     if (r != CB_OK)
         goto out;
     if (dry) {
         display_notify("The dry run was successful.", 0);
         goto out;
     }
-
-    if (choice.action == LA_NEW) {
-        r = save_new(cfg, &n, &res, key, &choice.lineage, err);
-    } else {
-        r = save_successor(cfg, choice.lineage, &res, key, reused, err);
-        if (r == CB_OK)
-            r = renewal_params_store(choice.lineage->conf, cfg, err);
-        if (r == CB_OK)
-            r = renewal_conf_save(choice.lineage->conf, err);
-    }
-    if (r != CB_OK)
-        goto out;
     report_success(cfg, choice.lineage);
 out:
+    if (hooks_ran)
+        hooks_post(cfg, &hr, &renewed);
+    hook_run_clear(&hr);
+    strvec_clear(&renewed);
     free(summary);
     EVP_PKEY_free(key);
     obtain_result_free(&res);

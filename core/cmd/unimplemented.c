@@ -12,7 +12,6 @@
     }
 
 UNIMPLEMENTED(run)
-UNIMPLEMENTED(renew)
 UNIMPLEMENTED(reconfigure)
 UNIMPLEMENTED(install)
 UNIMPLEMENTED(enhance)

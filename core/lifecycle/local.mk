@@ -9,6 +9,10 @@ libcbcore_la_SOURCES += \
 	core/lifecycle/lineage_choice.c core/lifecycle/lineage_choice.h \
 	core/lifecycle/renew_decision.c core/lifecycle/renew_decision.h \
 	core/lifecycle/renewal_params.c core/lifecycle/renewal_params.h
+libcbcore_la_SOURCES += \
+	core/lifecycle/hooks.c core/lifecycle/hooks.h \
+	core/lifecycle/renewal_restore.c core/lifecycle/renewal_restore.h \
+	core/lifecycle/renew_lineage.c core/lifecycle/renew_lineage.h
 
 check_PROGRAMS += tests/unit/test_lifecycle
 tests_unit_test_lifecycle_SOURCES = tests/unit/test_lifecycle.c

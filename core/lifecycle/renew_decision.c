@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli/config.h"
 #include "crypto/cert.h"
+#include "util/display.h"
 #include "util/log.h"
 
 int64_t renew_interval_parse(const char *text)
@@ -77,4 +79,24 @@ int lineage_should_autorenew(const struct lineage *l, int64_t now)
     cert_info_free(&ci);
     free(path);
     return due;
+}
+
+int renew_should(const struct cb_config *cfg, const struct lineage *l,
+                 int64_t now)
+{
+    if (config_bool(cfg, "renew_by_default")) {
+        log_debug("Auto-renewal forced with --force-renewal...");
+        return 1;
+    }
+    if (config_bool(cfg, "dry_run")) {
+        log_info("Certificate not due for renewal, but simulating renewal "
+                 "for dry run");
+        return 1;
+    }
+    if (lineage_should_autorenew(l, now)) {
+        log_info("Certificate is due for renewal, auto-renewing...");
+        return 1;
+    }
+    display_notify("Certificate not yet due for renewal", 0);
+    return 0;
 }

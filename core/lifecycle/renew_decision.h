@@ -19,4 +19,11 @@ int renew_due(int64_t not_before, int64_t not_after, int64_t renew_before,
  * conf (renew_before_expiry, autorenew). */
 int lineage_should_autorenew(const struct lineage *l, int64_t now);
 
+/* renew's should_renew (SPEC 4.4): --force-renewal, --dry-run, then
+ * lineage_should_autorenew; prints "Certificate not yet due for renewal"
+ * when not due. */
+struct cb_config;
+int renew_should(const struct cb_config *cfg, const struct lineage *l,
+                 int64_t now);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lifecycle/hooks.h"
 #include "storage/fsutil.h"
 #include "util/display.h"
 #include "util/log.h"
@@ -38,6 +39,11 @@ int startup_run(struct cb_config *cfg, int tolerant, struct startup *st,
     int r;
 
     memset(st, 0, sizeof(*st));
+
+    /* Certbot checks hook commands right after parsing. */
+    r = hooks_validate(cfg, err);
+    if (r != CB_OK)
+        return r;
 
     /* Logs first, so everything after is recorded. */
     r = fs_make_or_verify_dir(logs_dir, 0700, strict, &inner);
