@@ -130,9 +130,9 @@ is "$(only_entries "$WWW/.well-known/acme-challenge")" "" \
     "A-251 the cleanup hook ran (challenge files gone)"
 e0=$(envof http-auth.0) e1=$(envof http-auth.1)
 has_line "$e0" "CERTBOT_DOMAIN=m1.test" "A-251 env: CERTBOT_DOMAIN of the first challenge"
-has_line "$e0" "CERTBOT_IDENTIFIER=m1.test" "A-251 env: CERTBOT_IDENTIFIER [5.3+]"
+v56 has_line "$e0" "CERTBOT_IDENTIFIER=m1.test" "A-251 env: CERTBOT_IDENTIFIER [5.6]"
 has_line "$e0" "CERTBOT_ALL_DOMAINS=m1.test,m2.test" "A-251 env: CERTBOT_ALL_DOMAINS comma-separated"
-has_line "$e0" "CERTBOT_ALL_IDENTIFIERS=m1.test,m2.test" "A-251 env: CERTBOT_ALL_IDENTIFIERS comma-separated"
+v56 has_line "$e0" "CERTBOT_ALL_IDENTIFIERS=m1.test,m2.test" "A-251 env: CERTBOT_ALL_IDENTIFIERS comma-separated [5.6]"
 has_line "$e0" "CERTBOT_REMAINING_CHALLENGES=1" "A-251 env: one challenge remains after the first"
 has_line "$e1" "CERTBOT_REMAINING_CHALLENGES=0" "A-251 env: none after the second"
 tok=$(sed -n 's/^CERTBOT_TOKEN=//p' <<<"$e0")
