@@ -17,7 +17,8 @@ INTEGRATION_TESTS = \
 	tests/integration/csr.sh \
 	tests/integration/revoke_delete.sh \
 	tests/integration/manual.sh \
-	tests/integration/renew.sh
+	tests/integration/renew.sh \
+	tests/integration/ip_address.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
