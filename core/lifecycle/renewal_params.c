@@ -1,5 +1,6 @@
 #include "lifecycle/renewal_params.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -116,5 +117,40 @@ int renewal_params_store(struct renewal_conf *rc, const struct cb_config *cfg,
     strvec_clear(&sc.written);
     if (r != CB_OK)
         return cb_err_set(err, r, "cannot update %s", rc->path);
+    return CB_OK;
+}
+
+int renewal_params_restore_webroot_map(struct cb_config *cfg,
+                                       struct co_section *params,
+                                       struct cb_err *err)
+{
+    struct co_section *sub = co_section_get(params, "webroot_map");
+    struct strvec keys = {0};
+    json_t *map = NULL;
+    char *text = NULL;
+    enum config_type type;
+    int renewal, r;
+
+    if (!sub || config_dest_info("webroot_map", &type, &renewal) != CB_OK ||
+        config_set_by_user(cfg, "webroot_map"))
+        return CB_OK;
+    map = json_object();
+    r = map ? co_keys(sub, &keys) : CB_ERR_NOMEM;
+    for (size_t i = 0; r == CB_OK && i < keys.n; i++) {
+        const char *v = co_get(sub, keys.v[i]);
+
+        if (v && json_object_set_new(map, keys.v[i], json_string(v)) != 0)
+            r = CB_ERR_NOMEM;
+    }
+    if (r == CB_OK) {
+        text = json_dumps(map, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        r = text ? config_set(cfg, "webroot_map", text, CONFIG_RENEWAL)
+                 : CB_ERR_NOMEM;
+    }
+    free(text);
+    json_decref(map);
+    strvec_clear(&keys);
+    if (r != CB_OK)
+        return cb_err_set(err, r, "out of memory");
     return CB_OK;
 }

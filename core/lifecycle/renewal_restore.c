@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lifecycle/renewal_params.h"
 #include "util/log.h"
 #include "util/strvec.h"
 
@@ -232,6 +233,8 @@ int renewal_restore(struct cb_config *cfg, struct renewal_conf *rc,
     r = restore_core(cfg, p, err);
     if (r == CB_OK)
         r = restore_namespace(cfg, p, auth, err);
+    if (r == CB_OK && strcmp(auth, "webroot") == 0)
+        r = renewal_params_restore_webroot_map(cfg, p, err);
     if (r == CB_OK && inst && strcmp(inst, auth) != 0)
         r = restore_namespace(cfg, p, inst, err);
     if (r == CB_ERR_CONFIG) {

@@ -138,6 +138,15 @@ has_line "$map" "x.test = $A" "A-246 [[webroot_map]] x.test = /a"
 has_line "$map" "y.test = $A" "A-246 [[webroot_map]] y.test = /a"
 has_line "$map" "z.test = $B" "A-246 [[webroot_map]] z.test = /b"
 
+# renew restores webroot_path and [[webroot_map]] (SPEC 5.3): the names
+# are served from the same roots again, and the conf keeps both
+run cb renew --cert-name x.test --force-renewal
+is "$RC" 0 "A-129 renew of a webroot lineage restores its map and succeeds" || show_run
+ok "A-129 renew made version 2" test -s "$C/archive/x.test/cert2.pem"
+has_line "$(cat "$conf" 2>/dev/null)" "webroot_path = $A, $B" "A-129 webroot_path kept by renew"
+map=$(sed -n '/^\[\[webroot_map\]\]$/,/^\[/p' "$conf" 2>/dev/null)
+has_line "$map" "z.test = $B" "A-129 [[webroot_map]] kept by renew"
+
 # the same with the roots swapped must fail (so the mapping above is
 # real); a fresh account, so pebble cannot reuse the valid authorizations
 new_dirs
