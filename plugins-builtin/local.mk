@@ -51,6 +51,13 @@ tests_unit_test_standalone_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_standalone_LDADD = $(UNIT_LINK) $(DL_LIBS)
 TESTS += tests/unit/test_standalone
 
+# webroot's -w/-d resolution lives in the core (core/cli/webroot_args.c)
+check_PROGRAMS += tests/unit/test_webroot_args
+tests_unit_test_webroot_args_SOURCES = tests/unit/test_webroot_args.c
+tests_unit_test_webroot_args_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_webroot_args_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_webroot_args
+
 # The ABI 1.0 layout, pinned against the frozen headers and the current.
 check_PROGRAMS += tests/abi/test_layout10 tests/abi/test_layout
 tests_abi_test_layout10_SOURCES = tests/abi/test_layout.c
