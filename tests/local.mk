@@ -18,7 +18,8 @@ INTEGRATION_TESTS = \
 	tests/integration/revoke_delete.sh \
 	tests/integration/manual.sh \
 	tests/integration/renew.sh \
-	tests/integration/ip_address.sh
+	tests/integration/ip_address.sh \
+	tests/integration/lineage_decisions.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
