@@ -18,6 +18,7 @@ INTEGRATION_TESTS = \
 	tests/integration/revoke_delete.sh \
 	tests/integration/manual.sh \
 	tests/integration/renew.sh \
+	tests/integration/hooks.sh \
 	tests/integration/ip_address.sh \
 	tests/integration/lineage_decisions.sh
 
