@@ -128,11 +128,16 @@ like "$(cat "$NG/logs/access.log")" '^m1\.test /\.well-known/acme-challenge/[A-Z
     "A-251 the CA fetched the hook's file through nginx"
 is "$(only_entries "$WWW/.well-known/acme-challenge")" "" \
     "A-251 the cleanup hook ran (challenge files gone)"
+# the CA lists the authorizations in any order: d0 is whichever came first
 e0=$(envof http-auth.0) e1=$(envof http-auth.1)
-has_line "$e0" "CERTBOT_DOMAIN=m1.test" "A-251 env: CERTBOT_DOMAIN of the first challenge"
-v56 has_line "$e0" "CERTBOT_IDENTIFIER=m1.test" "A-251 env: CERTBOT_IDENTIFIER [5.6]"
-has_line "$e0" "CERTBOT_ALL_DOMAINS=m1.test,m2.test" "A-251 env: CERTBOT_ALL_DOMAINS comma-separated"
-v56 has_line "$e0" "CERTBOT_ALL_IDENTIFIERS=m1.test,m2.test" "A-251 env: CERTBOT_ALL_IDENTIFIERS comma-separated [5.6]"
+d0=$(sed -n 's/^CERTBOT_DOMAIN=//p' <<<"$e0")
+d1=$(sed -n 's/^CERTBOT_DOMAIN=//p' <<<"$e1")
+is "$(printf '%s\n' "$d0" "$d1" | LC_ALL=C sort | tr '\n' ' ')" "m1.test m2.test " \
+    "A-251 env: CERTBOT_DOMAIN names each challenged domain once"
+v56 has_line "$e0" "CERTBOT_IDENTIFIER=$d0" "A-251 env: CERTBOT_IDENTIFIER [5.6]"
+has_line "$e0" "CERTBOT_ALL_DOMAINS=$d0,$d1" "A-251 env: CERTBOT_ALL_DOMAINS comma-separated"
+has_line "$e1" "CERTBOT_ALL_DOMAINS=$d0,$d1" "A-251 env: CERTBOT_ALL_DOMAINS the same for every call"
+v56 has_line "$e0" "CERTBOT_ALL_IDENTIFIERS=$d0,$d1" "A-251 env: CERTBOT_ALL_IDENTIFIERS comma-separated [5.6]"
 has_line "$e0" "CERTBOT_REMAINING_CHALLENGES=1" "A-251 env: one challenge remains after the first"
 has_line "$e1" "CERTBOT_REMAINING_CHALLENGES=0" "A-251 env: none after the second"
 tok=$(sed -n 's/^CERTBOT_TOKEN=//p' <<<"$e0")
@@ -140,13 +145,13 @@ like "$tok" '^[A-Za-z0-9_-]{20,}$' "A-251 env: CERTBOT_TOKEN set for http-01"
 like "$e0" "^CERTBOT_VALIDATION=$tok\\.[A-Za-z0-9_-]{43}\$" \
     "A-251 env: CERTBOT_VALIDATION is the key authorization"
 c0=$(envof http-cleanup.0)
-has_line "$c0" "CERTBOT_AUTH_OUTPUT=wrote $tok for m1.test" \
+has_line "$c0" "CERTBOT_AUTH_OUTPUT=wrote $tok for $d0" \
     "A-251 cleanup env: CERTBOT_AUTH_OUTPUT is the auth hook's stripped stdout"
 has_line "$c0" "CERTBOT_TOKEN=$tok" "A-251 cleanup env: same token as its auth call"
 ok "A-251 cleanup ran once per challenge" test -e "$T/env/http-cleanup.1"
-has_line "$OUT" "Hook '--manual-auth-hook' for m1.test ran with output:" \
+has_line "$OUT" "Hook '--manual-auth-hook' for $d0 ran with output:" \
     "A-251 the auth hook's output is reported on stdout"
-has_line "$OUT" " wrote $tok for m1.test" "A-251 ...indented by one space"
+has_line "$OUT" " wrote $tok for $d0" "A-251 ...indented by one space"
 conf=$C/renewal/m1.test.conf
 has_line "$(cat "$conf")" "authenticator = manual" "A-251 authenticator = manual saved"
 has_line "$(cat "$conf")" "manual_auth_hook = $H/http-auth" "A-251 manual_auth_hook saved"
