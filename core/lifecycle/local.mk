@@ -19,3 +19,9 @@ tests_unit_test_lifecycle_SOURCES = tests/unit/test_lifecycle.c
 tests_unit_test_lifecycle_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_lifecycle_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_lifecycle
+
+check_PROGRAMS += tests/unit/test_renew
+tests_unit_test_renew_SOURCES = tests/unit/test_renew.c
+tests_unit_test_renew_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_renew_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_renew
