@@ -20,7 +20,8 @@ INTEGRATION_TESTS = \
 	tests/integration/renew.sh \
 	tests/integration/hooks.sh \
 	tests/integration/ip_address.sh \
-	tests/integration/lineage_decisions.sh
+	tests/integration/lineage_decisions.sh \
+	tests/integration/eab_chains.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

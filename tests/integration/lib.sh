@@ -17,6 +17,9 @@
 #   TEST_KEEP=1    keep the temp dir for inspection
 #   CB_TIMEOUT     seconds one certbot invocation may take (default 120)
 #   CB_SCRIPT_TIMEOUT  seconds a whole test script may take (default 300)
+#   pebble_start also reads PEBBLE_EAB_REQUIRED (true/false),
+#   PEBBLE_EAB_KEYS (JSON object: EAB kid -> base64url HMAC key) and
+#   passes PEBBLE_* environment (PEBBLE_ALTERNATE_ROOTS, ...) to pebble.
 
 if [ -z "${BASH_VERSION:-}" ]; then
     echo "lib.sh needs bash" >&2
@@ -457,6 +460,13 @@ _pebble_try_start() {
     free_ports 6 || return 1
     read -r p_acme p_mgmt p_http p_tls p_dns p_cts <<<"${FREE_PORTS[*]}"
     mkdir -p "$d"
+    # PEBBLE_EAB_KEYS: a JSON object of EAB key ids to base64url HMAC keys
+    # ({"kid-1": "..."}), pebble's externalAccountMACKeys.
+    local eab_keys=
+    if [ -n "${PEBBLE_EAB_KEYS:-}" ]; then
+        eab_keys=",
+    \"externalAccountMACKeys\": $PEBBLE_EAB_KEYS"
+    fi
 
     if [ ! -s "$d/cert.pem" ]; then
         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
@@ -475,7 +485,7 @@ _pebble_try_start() {
     "httpPort": $p_http,
     "tlsPort": $p_tls,
     "ocspResponderURL": "",
-    "externalAccountBindingRequired": ${PEBBLE_EAB_REQUIRED:-false}
+    "externalAccountBindingRequired": ${PEBBLE_EAB_REQUIRED:-false}$eab_keys
   }
 }
 EOF
