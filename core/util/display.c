@@ -620,7 +620,9 @@ int display_notify_pause(const char *msg, int framed, struct cb_err *err)
     char *ans = NULL;
     int r;
 
-    display_notify(msg, framed);
+    /* Unwrapped: the manual plugin's instructions are laid out already
+     * (Certbot passes wrap=False). */
+    display_notification(msg, framed, 0);
     if (noninteractive() || !can_interact())
         return CB_OK;
     r = read_answer("Press Enter to Continue", &ans, err);

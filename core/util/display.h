@@ -62,8 +62,9 @@ int display_checklist(const char *q, const char *const *tags, size_t n,
                       const char *cli_flag, struct strvec *chosen,
                       struct cb_err *err);
 
-/* display_notify, then (only when it can interact) wait for Enter:
- * Certbot's notification(pause=True), used by the manual plugin. */
+/* display_notification(msg, framed, wrap=0), then (only when it can
+ * interact) wait for Enter: Certbot's notification(pause=True,
+ * wrap=False), which plugins get through host->notify. */
 int display_notify_pause(const char *msg, int framed, struct cb_err *err);
 
 /* textwrap.fill of one paragraph: width columns, the indents included,

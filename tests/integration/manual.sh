@@ -185,6 +185,36 @@ is "$(san_list "$C/live/w.test/cert.pem" | tr '\n' ' ')" "*.w.test w.test " \
 has_line "$(envof dns-auth.0)" "CERTBOT_DOMAIN=w.test" \
     "A-077 a wildcard's CERTBOT_DOMAIN is its base domain"
 
+# ------------------------------------------------------------ A-255
+# Without hooks, on a terminal: the instructions, then a wait for Enter.
+# script(1) gives certbot a pty; stdin answers the prompts.
+if command -v script >/dev/null 2>&1; then
+    printf '\n\n\n\n' >"$T/enter"
+    tty_run() {
+        timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
+            "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
+            --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
+            --http-01-port "$HTTP_PORT" --agree-tos \
+            --register-unsafely-without-email "$@")" /dev/null \
+            <"$T/enter" 2>&1 | tr -d '\r'
+    }
+    out=$(tty_run certonly --manual --preferred-challenges dns -d t1.test)
+    has_line "$out" "Please deploy a DNS TXT record under the name:" \
+        "A-255 [TTY] dns-01 instructions" || diag "$out"
+    has_line "$out" "_acme-challenge.t1.test." "A-255 [TTY] the record name has a trailing dot"
+    has_line "$out" "with the following value:" "A-255 [TTY] ...then the value"
+    has_line "$out" "Press Enter to Continue" "A-255 [TTY] it waits for Enter"
+    has "$out" "Before continuing, verify the TXT record has been deployed." \
+        "A-255 [TTY] the verify paragraph follows the last DNS challenge"
+    out=$(tty_run certonly --manual -d t2.test)
+    has_line "$out" "Create a file containing just this data:" \
+        "A-255 [TTY] http-01 instructions" || diag "$out"
+    like "$out" '^http://t2\.test/\.well-known/acme-challenge/[A-Za-z0-9_-]+$' \
+        "A-255 [TTY] the URL to serve it at"
+else
+    skip "script(1) not installed" 7
+fi
+
 # ------------------------------------------------------------ A-078
 run cbn certonly --standalone -d '*.w2.test'
 is "$RC" 1 "A-078 a wildcard with --standalone exits 1"
