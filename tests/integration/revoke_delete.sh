@@ -104,12 +104,14 @@ ok "A-213 live/, archive/ and renewal/ entries are gone" lineage_gone r2.test
 ok "A-213 the other lineage is untouched" lineage_present r1.test
 
 # ------------------------------------------------ A-215 / A-113: cert key
-# From a config dir with no account at all; every key type Certbot makes.
+# From a config dir with no account at all, then with another account;
+# every key type Certbot makes.
 main_C=$C main_W=$W main_L=$L
 issue k-rsa.test --key-type rsa
 issue k-p256.test --key-type ecdsa --elliptic-curve secp256r1
 issue k-p384.test --key-type ecdsa --elliptic-curve secp384r1
 issue k-p521.test --key-type ecdsa --elliptic-curve secp521r1
+issue k-other.test --key-type rsa
 new_dirs
 for k in rsa p256 p384 p521; do
     lin=$main_C/live/k-$k.test
@@ -120,6 +122,16 @@ for k in rsa p256 p384 p521; do
     is "$(ca_status "$s")" Revoked "A-215/A-113 pebble revoked the $k certificate"
 done
 is "$(account_dirs | wc -l)" 0 "A-215 revoking with --key-path needs no account"
+lin=$main_C/live/k-other.test
+so=$(serial_of "$lin/cert.pem")
+run cbn register --no-eff-email
+run cbn revoke --cert-path "$lin/cert.pem" --no-delete-after-revoke
+is "$RC" 1 "A-215 another account (no --key-path) may not revoke it"
+is "$(ca_status "$so")" Valid "A-215 ... pebble keeps it valid"
+run cbn revoke --cert-path "$lin/cert.pem" --key-path "$lin/privkey.pem" \
+    --no-delete-after-revoke
+is "$RC" 0 "A-215 with --key-path it may (signed by the cert key)" || show_run
+is "$(ca_status "$so")" Revoked "A-215 ... pebble revoked it"
 C=$main_C W=$main_W L=$main_L
 
 issue k-bad.test || bail_out "cannot obtain a certificate from pebble"
