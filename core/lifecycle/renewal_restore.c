@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "lifecycle/renewal_params.h"
+#include "lifecycle/renewal_params.h"
 #include "util/log.h"
 #include "util/strvec.h"
 
@@ -231,8 +232,15 @@ int renewal_restore(struct cb_config *cfg, struct renewal_conf *rc,
     if (inst && strcmp(inst, "None") == 0)
         inst = NULL;
     r = restore_core(cfg, p, err);
-    if (r == CB_OK)
+    /* webroot: only its path list and map (Certbot's special case). */
+    if (r == CB_OK && strcmp(auth, "webroot") == 0) {
+        r = renewal_params_restore_webroot_map(cfg, p, err);
+        if (r == CB_OK && co_get(p, "webroot_path") &&
+            !config_set_by_user(cfg, "webroot_path"))
+            r = restore_plugin_item(cfg, p, "webroot_path", err);
+    } else if (r == CB_OK) {
         r = restore_namespace(cfg, p, auth, err);
+    }
     if (r == CB_OK && strcmp(auth, "webroot") == 0)
         r = renewal_params_restore_webroot_map(cfg, p, err);
     if (r == CB_OK && inst && strcmp(inst, auth) != 0)
