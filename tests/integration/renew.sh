@@ -3,7 +3,7 @@
 # stored parameters (authenticator, keys, reuse_key), parse failures,
 # renew failures, archive versions and dry runs.
 # SPEC 3.2, 3.3, 4.4-4.7; acceptance A-115..A-117, A-124, A-131, A-138,
-# A-143..A-146, A-149..A-151, A-153..A-158, A-160, A-161, A-171.
+# A-118, A-141..A-146, A-149..A-151, A-153..A-158, A-160, A-161, A-171.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 : "${CB_SCRIPT_TIMEOUT:=600}"
 # shellcheck source-path=SCRIPTDIR
@@ -276,6 +276,28 @@ like "$(openssl pkey -in "$C/archive/k2.test/privkey2.pem" -noout -text 2>/dev/n
     "Private-Key: \(2048 bit" "A-124 missing key_type means RSA 2048"
 is "$(conf_get "$C/renewal/k2.test.conf" key_type renewalparams)" rsa \
     "A-124 key_type = rsa written back"
+
+issue k3.test --key-type rsa --rsa-key-size 4096 --reuse-key ||
+    bail_out "issuance failed"
+run cbn renew --force-renewal --cert-name k3.test --rsa-key-size 2048
+is "$RC" 1 "A-118 reuse_key with a different --rsa-key-size exits 1"
+has "$ERR" "Unable to change the --rsa-key-size of this certificate because --reuse-key is set." \
+    "A-118 --rsa-key-size conflict named"
+run cbn renew --force-renewal --cert-name k3.test --key-type ecdsa
+has "$ERR" "Unable to change the --key-type of this certificate because --reuse-key is set." \
+    "A-118 --key-type conflict named"
+ok "A-118 no new version after the conflicts" test ! -e "$C/archive/k3.test/cert2.pem"
+
+# ------------------------------------------------ conf details
+sed -i 's/^version = .*/version = 99.0.0/' "$C/renewal/k3.test.conf"
+run cbn renew --cert-name k3.test
+is "$RC" 0 "A-141 a conf written by a newer version still loads"
+has_line "$OUT" "Certificate not yet due for renewal" "A-141 and is processed"
+sed -i '/^fullchain = /d' "$C/renewal/k3.test.conf"
+run cbn renew --cert-name k3.test
+is "$RC" 1 "A-142 conf without fullchain is a parse failure"
+has "$ERR" "is missing a required file reference" "A-142 message"
+has_line "$ERR" "0 renew failure(s), 1 parse failure(s)" "A-142 counted as parse failure"
 
 # ------------------------------------- a lineage from Python Certbot
 if [ -x /usr/bin/certbot ] && [ "$(certbot_flavour)" = c ]; then
