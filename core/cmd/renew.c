@@ -61,7 +61,6 @@ static void random_sleep(struct renew_results *rr)
     if (!rr->sleep_pending)
         return;
     rr->sleep_pending = 0;
-    srand((unsigned)time(NULL) ^ (unsigned)getpid());
     secs = SLEEP_MIN + (SLEEP_MAX - SLEEP_MIN) * ((double)rand() / RAND_MAX);
     log_info("Non-interactive renewal: random delay of %f seconds", secs);
     ts.tv_sec = (time_t)secs;
@@ -117,7 +116,8 @@ static int set_names(struct cb_config *cfg, const struct strvec *names)
 /* One renewal conf: load, restore, decide, renew.  Never fails the run;
  * the outcome lands in rr. */
 static void renew_one(struct cmd_ctx *ctx, const char *conf_path,
-                      struct hook_run *hr, struct renew_results *rr)
+                      struct hook_run *hr, struct renew_ari_cache *ari,
+                      struct renew_results *rr)
 {
     struct cb_config *lcfg = config_copy(ctx->cfg);
     struct cmd_ctx lctx = {lcfg, ctx->plugins};
@@ -156,7 +156,7 @@ static void renew_one(struct cmd_ctx *ctx, const char *conf_path,
         strvec_push(&rr->parse_failures, conf_path);
         goto out;
     }
-    if (!renew_should(lcfg, l, (int64_t)time(NULL))) {
+    if (!renew_should(lcfg, l, (int64_t)time(NULL), ari)) {
         note_skipped(rr, l);
         goto out;
     }
@@ -244,6 +244,7 @@ int cmd_renew(struct cmd_ctx *ctx, struct cb_err *err)
     struct strvec confs = {0};
     struct renew_results rr;
     struct hook_run hr = {{0}, {0}};
+    struct renew_ari_cache ari = {NULL, 0};
     size_t nd = 0, ni = 0;
     int r;
 
@@ -280,10 +281,12 @@ int cmd_renew(struct cmd_ctx *ctx, struct cb_err *err)
     if (r != CB_OK)
         goto out;
 
+    /* the random delay and the point in an ARI window */
+    srand((unsigned)time(NULL) ^ (unsigned)getpid());
     rr.sleep_pending = !isatty(STDIN_FILENO) &&
                        config_bool(cfg, "random_sleep_on_renew");
     for (size_t i = 0; i < confs.n && !interrupted(); i++)
-        renew_one(ctx, confs.v[i], &hr, &rr);
+        renew_one(ctx, confs.v[i], &hr, &ari, &rr);
 
     describe(cfg, &rr);
     hooks_run_saved_post(&hr, &rr.renewed_names, &rr.failed_names);
@@ -294,6 +297,7 @@ int cmd_renew(struct cmd_ctx *ctx, struct cb_err *err)
     else
         log_debug("no renewal failures");
 out:
+    renew_ari_cache_clear(&ari);
     hook_run_clear(&hr);
     results_clear(&rr);
     strvec_clear(&confs);

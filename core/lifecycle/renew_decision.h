@@ -19,11 +19,35 @@ int renew_due(int64_t not_before, int64_t not_after, int64_t renew_before,
  * conf (renew_before_expiry, autorenew). */
 int lineage_should_autorenew(const struct lineage *l, int64_t now);
 
-/* renew's should_renew (SPEC 4.4): --force-renewal, --dry-run, then
- * lineage_should_autorenew; prints "Certificate not yet due for renewal"
- * when not due. */
+/* ARI (SPEC 4.5 step 3): ACME clients of one renew run, one per stored
+ * server, so each directory is fetched once.  Zero-initialise; free with
+ * renew_ari_cache_clear. */
+struct renew_ari_server;
+struct renew_ari_cache {
+    struct renew_ari_server *servers;
+    size_t n;
+};
+void renew_ari_cache_clear(struct renew_ari_cache *c);
+
+/* The ARI renewal time of the lineage's newest certificate, asked of the
+ * lineage's stored server: 1 and *when set, or 0 (no ARI: no server,
+ * retry time not reached, no renewalInfo, expired certificate, errors).
+ * Stores [acme_renewal_info] ari_retry_after in the conf and saves it. */
 struct cb_config;
-int renew_should(const struct cb_config *cfg, const struct lineage *l,
-                 int64_t now);
+int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
+                   struct renew_ari_cache *cache, int64_t now,
+                   int64_t *when);
+
+/* should_autorenew with an ARI answer (ari_when < 0: none): ARI time
+ * passed, else renew_before_expiry, else (only without ARI) the default
+ * rule. */
+int lineage_should_autorenew_ari(const struct lineage *l, int64_t now,
+                                 int64_t ari_when);
+
+/* renew's should_renew (SPEC 4.4): --force-renewal, --dry-run, then
+ * should_autorenew (with ARI when cache is not NULL); prints "Certificate
+ * not yet due for renewal" when not due. */
+int renew_should(const struct cb_config *cfg, struct lineage *l,
+                 int64_t now, struct renew_ari_cache *cache);
 
 #endif

@@ -3,7 +3,8 @@
 # stored parameters (authenticator, keys, reuse_key), parse failures,
 # renew failures, archive versions and dry runs.
 # SPEC 3.2, 3.3, 4.4-4.7; acceptance A-115..A-117, A-124, A-131, A-138,
-# A-118, A-141..A-146, A-149..A-151, A-153..A-158, A-160, A-161, A-171.
+# A-118, A-141..A-146, A-149..A-151, A-153..A-158, A-160, A-161,
+# A-165..A-168, A-171.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 : "${CB_SCRIPT_TIMEOUT:=600}"
 # shellcheck source-path=SCRIPTDIR
@@ -298,6 +299,104 @@ run cbn renew --cert-name k3.test
 is "$RC" 1 "A-142 conf without fullchain is a parse failure"
 has "$ERR" "is missing a required file reference" "A-142 message"
 has_line "$ERR" "0 renew failure(s), 1 parse failure(s)" "A-142 counted as parse failure"
+
+# ------------------------------------------------------------ ARI
+# pebble 2.4 has no renewalInfo: a stub directory on loopback answers ARI
+# for lineages whose stored server points at it (renewals still go to
+# pebble, given by --server).  $T/ari.mode: past (a window in the past,
+# Retry-After: 3600) or 500.
+ari_stub() {
+    python3 - "$1" "$T/ari.mode" "$T/ari.log" <<'PY'
+import http.server, sys
+port, mode_file, log_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+base = "http://127.0.0.1:%d" % port
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def send(self, code, body, extra=()):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Replay-Nonce", "stubnonce")
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body.encode())
+    def do_HEAD(self):
+        self.send(200, "")
+    def do_GET(self):
+        if self.path == "/dir":
+            self.send(200, '{"newNonce": "%s/nonce", "newAccount": "%s/acct", '
+                      '"newOrder": "%s/order", "renewalInfo": "%s/ari"}'
+                      % (base, base, base, base))
+            return
+        if self.path.startswith("/ari/"):
+            with open(log_file, "a") as f:
+                f.write(self.path + "\n")
+            mode = open(mode_file).read().strip()
+            if mode == "500":
+                self.send(500, '{"type": "urn:ietf:params:acme:error:serverInternal"}')
+            else:
+                self.send(200, '{"suggestedWindow": {"start": "2020-01-01T00:00:00Z", '
+                          '"end": "2020-01-02T00:00:00Z"}}', [("Retry-After", "3600")])
+            return
+        self.send(404, "{}")
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+}
+ari_requests() { wc -l <"$T/ari.log" 2>/dev/null | tr -d ' '; }
+# within SLACK seconds of now + OFFSET?
+near() {
+    local got want
+    got=$(date -u -d "$1" +%s 2>/dev/null) || return 1
+    want=$(( $(date -u +%s) + $2 ))
+    [ $((got - want)) -le 120 ] && [ $((want - got)) -le 120 ]
+}
+
+if command -v python3 >/dev/null 2>&1 && free_ports 1; then
+    ARI_PORT=${FREE_PORTS[0]}
+    echo past >"$T/ari.mode"
+    : >"$T/ari.log"
+    ari_stub "$ARI_PORT" &
+    cleanup_pid $!
+    wait_http "http://127.0.0.1:$ARI_PORT/dir" 100 || diag "ARI stub did not start"
+    new_dirs
+    issue ari1.test || bail_out "issuance failed"
+    set_param ari1.test server "http://127.0.0.1:$ARI_PORT/dir"
+    run cbn renew
+    is "$RC" 0 "A-165 renew with an ARI window in the past exits 0"
+    ok "A-165 ARI window in the past renews a fresh certificate" \
+        test -e "$C/archive/ari1.test/cert2.pem"
+    like "$(cat "$T/ari.log")" '^/ari/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' \
+        "A-165 request path is <renewalInfo>/<b64url(AKI)>.<b64url(serial)>"
+    is "$(ari_requests)" 1 "A-165 the lineage's stored server was asked (not --server)"
+    retry=$(conf_get "$C/renewal/ari1.test.conf" ari_retry_after acme_renewal_info)
+    ok "A-166 Retry-After: 3600 stored as ari_retry_after = now + 1 h ($retry)" \
+        near "$retry" 3600
+    set_param ari1.test server "http://127.0.0.1:$ARI_PORT/dir"
+    run cbn renew
+    is "$(ari_requests)" 1 "A-166 no ARI request before ari_retry_after"
+    run cbn renew --dry-run
+    is "$(ari_requests)" 1 "A-168 --dry-run makes no ARI request"
+
+    echo 500 >"$T/ari.mode"
+    issue ari2.test || bail_out "issuance failed"
+    set_param ari2.test server "http://127.0.0.1:$ARI_PORT/dir"
+    set_param ari2.test autorenew False
+    run cbn renew --cert-name ari2.test
+    is "$(ari_requests)" 1 "A-168 autorenew = False makes no ARI request"
+    set_param ari2.test autorenew True
+    run cbn renew --cert-name ari2.test
+    is "$RC" 0 "A-167 ARI error: renew still exits 0"
+    is "$(ari_requests)" 2 "A-167 ARI was asked"
+    has "$ERR" "An error occurred requesting ACME Renewal Information (ARI)." \
+        "A-167 ARI error warned"
+    has_line "$OUT" "Certificate not yet due for renewal" \
+        "A-167 decision falls back to the default rule"
+    retry=$(conf_get "$C/renewal/ari2.test.conf" ari_retry_after acme_renewal_info)
+    ok "A-167 ari_retry_after = now + 6 h ($retry)" near "$retry" 21600
+else
+    skip "ARI checks need python3 and a free port" 12
+fi
 
 # ------------------------------------- a lineage from Python Certbot
 if [ -x /usr/bin/certbot ] && [ "$(certbot_flavour)" = c ]; then
