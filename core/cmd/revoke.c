@@ -282,8 +282,11 @@ int cmd_revoke(struct cmd_ctx *ctx, struct cb_err *err)
     unsigned char *der = NULL;
     char *cert_path = NULL, *pem = NULL;
     size_t der_len = 0, pem_len = 0;
-    int opened = 0, reason, r;
+    int reason, r;
 
+    /* no plugin takes part: the user agent says Authenticator/None */
+    config_set(cfg, "authenticator", NULL, CONFIG_RUNTIME);
+    config_set(cfg, "installer", NULL, CONFIG_RUNTIME);
     if (!config_str(cfg, "cert_path") && config_str(cfg, "certname")) {
         r = from_lineage(cfg, &cert_path, err);
         if (r != CB_OK)
@@ -305,7 +308,6 @@ int cmd_revoke(struct cmd_ctx *ctx, struct cb_err *err)
     if (r != CB_OK)
         goto out;
     r = session_open(cfg, &s, err);
-    opened = 1;
     if (r != CB_OK)
         goto out;
     if (key_path) {
@@ -335,8 +337,7 @@ int cmd_revoke(struct cmd_ctx *ctx, struct cb_err *err)
     display_notifyf(0, "Congratulations! You have successfully revoked the "
                        "certificate that was located at %s.", cert_path);
 out:
-    if (opened)
-        session_close(&s);
+    session_close(&s);
     EVP_PKEY_free(cert_key);
     OPENSSL_free(der);
     free(pem);
