@@ -128,6 +128,24 @@ is "$(ca_reason "$s2")" 1 "A-216 --reason keyCompromise sends code 1"
 ok "A-213 live/, archive/ and renewal/ entries are gone" lineage_gone r2.test
 ok "A-213 the other lineage is untouched" lineage_present r1.test
 
+# the lineage is also found from one of its archive certificates...
+issue r3.test || bail_out "cannot obtain a certificate from pebble"
+s3=$(serial_of "$C/live/r3.test/cert.pem")
+run cbn revoke --cert-path "$C/archive/r3.test/cert1.pem"
+is "$RC" 0 "A-213 revoke --cert-path <archive>/cert1.pem exits 0" || show_run
+is "$(ca_status "$s3")" Revoked "A-213 ... pebble revoked it"
+ok "A-213 ... and its lineage is deleted" lineage_gone r3.test
+# ...but a copy outside every lineage matches none: revoked, then an error
+issue r4.test || bail_out "cannot obtain a certificate from pebble"
+s4=$(serial_of "$C/live/r4.test/cert.pem")
+cp "$C/live/r4.test/cert.pem" "$T/r4-copy.pem"
+run cbn revoke --cert-path "$T/r4-copy.pem"
+is "$RC" 1 "A-213 deleting after revoking a cert of no lineage exits 1"
+has_line "$ERR" "No match found for cert-path $T/r4-copy.pem!" \
+    "A-213 ... 'No match found for cert-path <path>!'"
+is "$(ca_status "$s4")" Revoked "A-213 ... after pebble revoked it"
+ok "A-213 ... and no lineage is deleted" lineage_present r4.test
+
 # ------------------------------------------------ A-215 / A-113: cert key
 # From a config dir with no account at all, then with another account;
 # every key type Certbot makes.
