@@ -73,6 +73,21 @@ has_line "$OUT" "  Email contact: new@x.test" \
     "A-043 the CA now has only the new address (show_account)"
 hasnt "$OUT" "a@x.test" "A-043 the old addresses are gone on the CA"
 
+# without -m it asks (A-043 interactively): an invalid address is asked
+# again, then the EFF question (answered No)
+printf 'not-an-email\nthird@x.test\nn\n' |
+    cb --force-interactive update_account >"$T/ua.out" 2>"$T/ua.err"
+rc=$?
+is "$rc" 0 "A-043 interactive update_account exits 0"
+v56 has "$(cat "$T/ua.out")" "Enter email address or hit Enter to skip." \
+    "A-043 update_account without -m asks for the address"
+v56 has "$(cat "$T/ua.out")" "There is a problem with your email address." \
+    "A-043 an invalid address is asked again"
+has "$(cat "$T/ua.out")" "Your e-mail address was updated to third@x.test." \
+    "A-043 the second answer is used"
+run cb show_account
+has_line "$OUT" "  Email contact: third@x.test" "A-043 the CA has the answered address"
+
 run cb update_account --register-unsafely-without-email -n
 is "$RC" 0 "A-044 update_account --register-unsafely-without-email exits 0" || show_run
 has_line "$OUT" "Any contact information associated with this account has been removed." \
