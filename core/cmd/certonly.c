@@ -139,6 +139,15 @@ static void format_date(int64_t t, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
+/* --manual without --manual-auth-hook can never renew unattended. */
+static int interactive_only_auth(struct cb_config *cfg)
+{
+    const char *auth = config_str(cfg, "authenticator");
+
+    return auth && strcmp(auth, "manual") == 0 &&
+           !config_str(cfg, "manual_auth_hook");
+}
+
 static void report_success(struct cb_config *cfg, const struct lineage *l)
 {
     struct cert_info ci = {0};
@@ -156,7 +165,15 @@ static void report_success(struct cb_config *cfg, const struct lineage *l)
                     "These files will be updated when the certificate "
                     "renews.",
                     l->path[LK_FULLCHAIN], l->path[LK_PRIVKEY], date);
-    if (config_bool(cfg, "preconfigured_renewal")) {
+    if (interactive_only_auth(cfg)) {
+        display_notify("\nNEXT STEPS:\n- This certificate will not be "
+                       "renewed automatically. Autorenewal of --manual "
+                       "certificates requires the use of an authentication "
+                       "hook script (--manual-auth-hook) but one was not "
+                       "provided. To renew this certificate, repeat this "
+                       "same certbot command before the certificate's "
+                       "expiry date.", 0);
+    } else if (config_bool(cfg, "preconfigured_renewal")) {
         display_notify("Certbot has set up a scheduled task to automatically "
                        "renew this certificate in the background.", 0);
     } else {

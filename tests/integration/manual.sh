@@ -195,10 +195,10 @@ if command -v script >/dev/null 2>&1; then
             "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
             --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
             --http-01-port "$HTTP_PORT" --agree-tos \
-            --register-unsafely-without-email "$@")" /dev/null \
-            <"$T/enter" 2>&1 | tr -d '\r'
+            --register-unsafely-without-email "$@")" /dev/null 2>&1
     }
-    out=$(tty_run certonly --manual --preferred-challenges dns -d t1.test)
+    out=$(tty_run certonly --manual --preferred-challenges dns -d t1.test \
+        <"$T/enter" | tr -d '\r')
     has_line "$out" "Please deploy a DNS TXT record under the name:" \
         "A-255 [TTY] dns-01 instructions" || diag "$out"
     has_line "$out" "_acme-challenge.t1.test." "A-255 [TTY] the record name has a trailing dot"
@@ -206,13 +206,46 @@ if command -v script >/dev/null 2>&1; then
     has_line "$out" "Press Enter to Continue" "A-255 [TTY] it waits for Enter"
     has "$out" "Before continuing, verify the TXT record has been deployed." \
         "A-255 [TTY] the verify paragraph follows the last DNS challenge"
-    out=$(tty_run certonly --manual -d t2.test)
+    out=$(tty_run certonly --manual -d t2.test <"$T/enter" | tr -d '\r')
     has_line "$out" "Create a file containing just this data:" \
         "A-255 [TTY] http-01 instructions" || diag "$out"
     like "$out" '^http://t2\.test/\.well-known/acme-challenge/[A-Za-z0-9_-]+$' \
         "A-255 [TTY] the URL to serve it at"
+
+    # A-256: the user deploys the record while certbot waits: read the
+    # value from the terminal, set it through challtestsrv, press Enter.
+    mkfifo "$T/tty.in"
+    : >"$T/tty.out"
+    (tty_run certonly --manual --preferred-challenges dns -d t3.test \
+        <"$T/tty.in" >"$T/tty.out") &
+    tty_pid=$!
+    cleanup_pid "$tty_pid"
+    trap '' PIPE
+    exec 7>"$T/tty.in"
+    for ((i = 0; i < 600; i++)); do
+        grep -q 'Press Enter to Continue' "$T/tty.out" && break
+        sleep 0.1
+    done
+    val=$(tr -d '\r' <"$T/tty.out" |
+        sed -n '/^with the following value:$/{n;n;p;}' | head -n 1)
+    curl -sf --max-time 10 -X POST -d \
+        "{\"host\":\"_acme-challenge.t3.test.\",\"value\":\"$val\"}" \
+        "$CHALLTESTSRV_MGMT/set-txt" >/dev/null
+    printf '\n' >&7 2>/dev/null || true
+    exec 7>&-
+    wait "$tty_pid"
+    trap - PIPE
+    out=$(tr -d '\r' <"$T/tty.out")
+    has_line "$out" "Successfully received certificate." \
+        "A-256 [TTY] manual without hooks issues once the record is deployed" ||
+        diag "$out"
+    # (on a terminal Certbot prints NEXT STEPS in bold: compare the text)
+    has "$out" "- This certificate will not be renewed automatically. Autorenewal of --manual certificates requires the use of an authentication hook script (--manual-auth-hook) but one was not provided. To renew this certificate, repeat this same certbot command before the certificate's expiry date." \
+        "A-256 [TTY] NEXT STEPS says it will not renew automatically"
+    hasnt "$out" "https://certbot.org/renewal-setup" \
+        "A-256 [TTY] ...instead of the renewal set-up advice"
 else
-    skip "script(1) not installed" 7
+    skip "script(1) not installed" 10
 fi
 
 # ------------------------------------------------------------ A-078
