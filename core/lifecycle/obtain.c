@@ -255,10 +255,14 @@ out:
     return r;
 }
 
+/* With failed non-NULL (--allow-subset-of-names, Certbot's best_effort)
+ * failed authorizations are reported and their identifiers appended to
+ * *failed instead of failing the run, unless all of them failed. */
 static int solve_authorizations(struct cb_config *cfg,
                                 struct acme_client *acme,
                                 struct plugin_inst *auth,
                                 const struct acme_order *order,
+                                struct strvec *failed_idents,
                                 struct cb_err *err)
 {
     size_t n = order->authorizations.n, todo = 0;
@@ -313,7 +317,15 @@ static int solve_authorizations(struct cb_config *cfg,
         goto out;
     if (failed) {
         report_failures(auth, ps, n, cbs, todo);
-        r = cb_err_set(err, CB_ERR_ACME, "Some challenges have failed.");
+        if (!failed_idents)
+            r = cb_err_set(err, CB_ERR_ACME, "Some challenges have failed.");
+        else if ((size_t)failed == n)
+            r = cb_err_set(err, CB_ERR_ACME, "All challenges have failed.");
+        for (size_t i = 0; r == CB_OK && i < n; i++)
+            if (strcmp(ps[i].authz.status, "valid") != 0)
+                r = strvec_push(failed_idents, ps[i].authz.ident_value);
+        if (r == CB_ERR_NOMEM)
+            r = cb_err_set(err, r, "out of memory");
     }
 out:
     /* Cleanup always runs for what perform was given (DESIGN 3.8 rule 4). */
@@ -358,6 +370,57 @@ out:
     return r;
 }
 
+static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
+                         struct plugin_inst *auth,
+                         const struct obtain_req *req,
+                         const unsigned char *ready_csr, size_t ready_len,
+                         struct obtain_result *out, struct cb_err *err);
+
+/* Append the names of list that are not in failed to v. */
+static int keep_names(const char *const *list, const struct strvec *failed,
+                      struct strvec *v)
+{
+    int r = CB_OK;
+
+    for (size_t i = 0; r == CB_OK && list && list[i]; i++)
+        if (!strvec_contains(failed, list[i]))
+            r = strvec_push(v, list[i]);
+    return r;
+}
+
+/* Certbot's _retry_obtain_certificate: say what is dropped, order again
+ * for the rest.  Each round drops at least one name, so it ends. */
+static int retry_without(struct cb_config *cfg, struct acme_client *acme,
+                         struct plugin_inst *auth,
+                         const struct obtain_req *req,
+                         const struct strvec *failed,
+                         struct obtain_result *out, struct cb_err *err)
+{
+    struct strvec dns = {0}, ips = {0};
+    struct obtain_req sub = *req;
+    char *list = strvec_join(failed, ", ");
+    int r;
+
+    r = list ? keep_names(req->dns, failed, &dns) : CB_ERR_NOMEM;
+    if (r == CB_OK)
+        r = keep_names(req->ips, failed, &ips);
+    if (r != CB_OK) {
+        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    display_notifyf(0, "Unable to obtain a certificate with every requested "
+                    "domain. Retrying without: %s", list);
+    /* a strvec is NULL-terminated once it holds something */
+    sub.dns = dns.n ? (const char *const *)dns.v : NULL;
+    sub.ips = ips.n ? (const char *const *)ips.v : NULL;
+    r = obtain_common(cfg, acme, auth, &sub, NULL, 0, out, err);
+out:
+    free(list);
+    strvec_clear(&dns);
+    strvec_clear(&ips);
+    return r;
+}
+
 /* The whole flow; ready_csr (DER) is used as is when given, else a CSR
  * is made from req->key. */
 static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
@@ -374,6 +437,9 @@ static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
     const char *profile = config_str(cfg, "required_profile");
     long timeout = config_int(cfg, "issuance_timeout");
     int matched = 1, r;
+    /* Certbot's best_effort; never for --csr (its names are fixed). */
+    int subset = !ready_csr && config_bool(cfg, "allow_subset_of_names");
+    struct strvec failed = {0};
 
     memset(out, 0, sizeof(*out));
     if (!profile)
@@ -403,9 +469,14 @@ static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
                 goto out;
         }
     }
-    r = solve_authorizations(cfg, acme, auth, &order, err);
+    r = solve_authorizations(cfg, acme, auth, &order,
+                             subset ? &failed : NULL, err);
     if (r != CB_OK)
         goto out;
+    if (failed.n) {
+        r = retry_without(cfg, acme, auth, req, &failed, out, err);
+        goto out;
+    }
     if (!ready_csr) {
         r = csr_make(req->key, req->dns, req->ips,
                      config_bool(cfg, "must_staple"), &csr, &csr_len, err);
@@ -430,6 +501,7 @@ static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
 out:
     if (r != CB_OK)
         obtain_result_free(out);
+    strvec_clear(&failed);
     acme_order_free(&order);
     OPENSSL_free(csr);
     free(pem);

@@ -256,6 +256,25 @@ has "$ERR$OUT" "Client with the currently selected authenticator does not suppor
 has "$ERR$OUT" "You may need to use an authenticator plugin that can do challenges over DNS." \
     "A-078 ...with the DNS hint"
 
+# ------------------------------------------------------------ A-257
+run cbn certonly --manual --preferred-challenges dns \
+    --manual-auth-hook "$H/dns-auth" --manual-cleanup-hook "$H/dns-cleanup" \
+    --allow-subset-of-names -d sub1.test -d fail-x.test
+is "$RC" 0 "A-257 --allow-subset-of-names with one failing name exits 0" || show_run
+has_line "$OUT" "Unable to obtain a certificate with every requested domain. Retrying without: fail-x.test" \
+    "A-257 it says which name is dropped"
+v56 has "$OUT" "  Identifier: fail-x.test" "A-257 the failure is reported first [5.6]"
+is "$(san_list "$C/live/sub1.test/cert.pem" | tr '\n' ' ')" "sub1.test " \
+    "A-257 the lineage holds the rest only"
+run cb certificates
+is "$RC" 0 "A-257 certificates exits 0"
+hasnt "$OUT" "fail-x.test" "A-257 certificates does not list fail-x.test"
+
+run cbn certonly --manual --preferred-challenges dns \
+    --manual-auth-hook "$H/dns-auth" --allow-subset-of-names -d fail-y.test
+is "$RC" 1 "A-257 --allow-subset-of-names when every name fails exits 1"
+has "$ERR" "All challenges have failed." "A-257 ...with 'All challenges have failed.'"
+
 # ------------------------------------------------------------ A-258
 run cbn certonly --manual --manual-auth-hook "$H/dns-auth" \
     --allow-subset-of-names -d '*.w.test'
