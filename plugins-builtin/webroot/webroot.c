@@ -180,7 +180,8 @@ static int prompt_new_webroot(struct webroot *w, const char *ident,
         const char *ans = NULL;
         char *abs = NULL;
 
-        r = w->host->input(w->h, q, "--webroot-path", &ans);
+        /* No flag named: Certbot's prompt does not name one either. */
+        r = w->host->input(w->h, q, NULL, &ans);
         if (r == CB_ERR_CANCELLED)
             return w->host->fail(w->h, CB_ERR_PLUGIN,
                                  "Every requested domain must have a "
