@@ -165,11 +165,36 @@ static int avoid_invalidating(struct cb_config *cfg, struct lineage *l,
     return r;
 }
 
+/* After a renewal with an installer: its renew_deploy (unless
+ * --disable-renew-updates), then a reload of the server. */
+static int reload_installer(struct cb_config *cfg, struct plugin_inst *inst,
+                            const struct lineage *l,
+                            const struct strvec *names, struct cb_err *err)
+{
+    struct cb_lineage cl = {0};
+    int r = CB_OK;
+
+    cl.struct_size = sizeof(cl);
+    cl.name = l->name;
+    cl.cert_path = l->path[LK_CERT];
+    cl.key_path = l->path[LK_PRIVKEY];
+    cl.chain_path = l->path[LK_CHAIN];
+    cl.fullchain_path = l->path[LK_FULLCHAIN];
+    cl.names = (const char *const *)names->v;
+    if (!config_bool(cfg, "disable_renew_updates"))
+        r = plugin_inst_renew_deploy(inst, &cl, err);
+    if (r != CB_OK)
+        return r;
+    display_notifyf(0, "Reloading %s server after certificate renewal",
+                    plugin_inst_plugin(inst)->name);
+    return plugin_inst_restart(inst, err);
+}
+
 int renew_lineage(struct cmd_ctx *ctx, struct lineage *l,
                   struct hook_run *hr, struct cb_err *err)
 {
     struct cb_config *cfg = ctx->cfg;
-    struct plugin_inst *auth = NULL;
+    struct plugin_inst *auth = NULL, *inst = NULL;
     struct session s = {0};
     struct strvec names = {0}, dns = {0}, ips = {0}, renewed = {0};
     struct obtain_result res = {0};
@@ -182,10 +207,13 @@ int renew_lineage(struct cmd_ctx *ctx, struct lineage *l,
     if (r != CB_OK)
         goto out;
     r = select_authenticator(ctx, &auth, err);
+    if (r == CB_OK)
+        r = select_installer(ctx, 0, &inst, err);
     if (r != CB_OK)
         goto out;
-    log_info("Plugins selected: Authenticator %s, Installer None",
-             plugin_inst_plugin(auth)->name);
+    log_info("Plugins selected: Authenticator %s, Installer %s",
+             plugin_inst_plugin(auth)->name,
+             inst ? plugin_inst_plugin(inst)->name : "None");
     r = session_open(cfg, &s, err);
     if (r == CB_OK)
         r = session_account(cfg, &s, 1, err);
@@ -224,6 +252,8 @@ int renew_lineage(struct cmd_ctx *ctx, struct lineage *l,
     if (r != CB_OK)
         goto out;
     hooks_deploy(cfg, (const char *const *)names.v, names.n, l->live_dir);
+    if (inst && !dry)
+        r = reload_installer(cfg, inst, l, &names, err);
 out:
     if (hooks_ran)
         hooks_post(cfg, hr, &renewed);
@@ -235,6 +265,7 @@ out:
     strvec_clear(&ips);
     strvec_clear(&renewed);
     session_close(&s);
+    plugin_inst_free(inst);
     plugin_inst_free(auth);
     return r;
 }

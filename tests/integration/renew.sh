@@ -4,7 +4,7 @@
 # renew failures, archive versions and dry runs.
 # SPEC 3.2, 3.3, 4.4-4.7; acceptance A-115..A-117, A-124, A-131, A-138,
 # A-118, A-141..A-146, A-149..A-151, A-153..A-158, A-160, A-161,
-# A-165..A-168, A-171.
+# A-165..A-168, A-171, A-177.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 : "${CB_SCRIPT_TIMEOUT:=600}"
 # shellcheck source-path=SCRIPTDIR
@@ -300,13 +300,23 @@ is "$RC" 1 "A-142 conf without fullchain is a parse failure"
 has "$ERR" "is missing a required file reference" "A-142 message"
 has_line "$ERR" "0 renew failure(s), 1 parse failure(s)" "A-142 counted as parse failure"
 
+# ------------------------------------------------------- installer
+issue in1.test -i null || bail_out "issuance failed"
+run cbn renew --force-renewal --cert-name in1.test
+is "$RC" 0 "SPEC 4.4 renew of a lineage with a stored installer exits 0"
+has_line "$OUT" "Reloading null server after certificate renewal" \
+    "SPEC 4.4 the stored installer is reloaded after the renewal"
+run cbn renew --dry-run --cert-name in1.test
+hasnt "$OUT" "Reloading" "A-177 a dry run does not reload the installer"
+
 # ------------------------------------------------------------ ARI
 # pebble 2.4 has no renewalInfo: a stub directory on loopback answers ARI
 # for lineages whose stored server points at it (renewals still go to
 # pebble, given by --server).  $T/ari.mode: past (a window in the past,
 # Retry-After: 3600) or 500.
 ari_stub() {
-    python3 - "$1" "$T/ari.mode" "$T/ari.log" <<'PY'
+    # exec: the background job is python itself, so cleanup_pid stops it
+    exec python3 - "$1" "$T/ari.mode" "$T/ari.log" >"$T/ari.out" 2>&1 <<'PY'
 import http.server, sys
 port, mode_file, log_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 base = "http://127.0.0.1:%d" % port
