@@ -194,4 +194,74 @@ run cbn certonly --standalone -d k1.test -d www.k1.test --force-renewal \
 is "$RC" 1 "A-102 EC lineage, --key-type rsa without --cert-name: exit 1"
 has "$ERR" "from ECDSA to RSA?" "A-102 names both key types"
 
+# ------------------------------------------------------ [TTY] prompts
+# script(1) gives certbot a pty; the file on stdin answers the prompts.
+if command -v script >/dev/null 2>&1; then
+    # tty_run INPUT ARGS...: sets RC and OUT (stdout+stderr, no CRs)
+    tty_run() {
+        local input=$1
+        shift
+        printf '%b' "$input" >"$T/tty.in"
+        timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
+            "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
+            --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
+            --http-01-port "$HTTP_PORT" --agree-tos \
+            --register-unsafely-without-email "$@")" /dev/null \
+            <"$T/tty.in" >"$T/tty.out" 2>&1
+        RC=$?
+        OUT=$(tr -d '\r' <"$T/tty.out")
+    }
+    new_dirs
+    run cbn certonly --standalone -d t1.test -d www.t1.test
+    is "$RC" 0 "[TTY] setup: lineage t1.test" || show_run
+
+    tty_run 'c\n' certonly --standalone --cert-name t1.test -d t1.test
+    is "$RC" 1 "A-098 [TTY] Cancel at the names confirmation: exit 1"
+    has_line "$OUT" "You are updating certificate t1.test to include new domain(s):" \
+        "A-098 [TTY] the confirmation names the certificate"
+    has_line "$OUT" "(None)" "A-098 [TTY] (None) added"
+    has_line "$OUT" "- www.t1.test" "A-098 [TTY] - www.t1.test removed"
+    has_line "$OUT" "Did you intend to make this change?" "A-098 [TTY] question"
+    has "$OUT" "Specified mismatched certificate name and domains." \
+        "A-098 [TTY] cancel error"
+    is "$(versions t1.test)" "1" "A-098 [TTY] nothing issued"
+
+    tty_run '1\n' certonly --standalone -d t1.test -d www.t1.test
+    is "$RC" 0 "A-325 [TTY] identical, keep: exit 0"
+    has_line "$OUT" "What would you like to do?" "A-325 [TTY] the menu question"
+    has_line "$OUT" "1: Keep the existing certificate for now" \
+        "A-325 [TTY] option 1 keeps"
+    has_line "$OUT" "2: Renew & replace the certificate (may be subject to CA rate limits)" \
+        "A-325 [TTY] option 2 renews"
+    is "$(versions t1.test)" "1" "A-325 [TTY] 1 keeps the lineage"
+    tty_run '2\n' certonly --standalone -d t1.test -d www.t1.test
+    is "$RC" 0 "A-325 [TTY] identical, renew: exit 0"
+    is "$(versions t1.test)" "1 2" "A-325 [TTY] 2 renews"
+
+    tty_run 'c\n' certonly --standalone -d t1.test -d www.t1.test \
+        -d api.t1.test
+    is "$RC" 1 "A-326 [TTY] Cancel at the expand question: exit 1"
+    has "$OUT" "(E)xpand/(C)ancel: " "A-326 [TTY] the expand prompt"
+    has "$OUT" "To obtain a new certificate that contains these names without replacing your existing certificate for t1.test, www.t1.test, you must use the --duplicate option." \
+        "A-326 [TTY] the --duplicate advice"
+    has "$OUT" "User chose to cancel the operation and may reinvoke the client." \
+        "A-326 [TTY] the cancel error"
+    is "$(versions t1.test)" "1 2" "A-326 [TTY] nothing issued"
+
+    tty_run 'k\n' certonly --standalone -d t1.test -d www.t1.test \
+        --key-type rsa --force-renewal
+    is "$RC" 1 "A-102 [TTY] keeping the key type while --key-type asks otherwise: exit 1"
+    has "$(tr '\n' ' ' <<<"$OUT")" "An ECDSA certificate named t1.test already exists. Do you want to update its key type to RSA?" \
+        "A-102 [TTY] the key-type question (wrapped at 80 columns)"
+    has "$OUT" "Please provide both --cert-name and --key-type" \
+        "A-102 [TTY] then the guard error"
+    tty_run 'u\n' certonly --standalone -d t1.test -d www.t1.test \
+        --key-type rsa --force-renewal
+    is "$RC" 0 "A-102 [TTY] Update key type: exit 0"
+    like "$(keyalg t1.test)" 'Private-Key: \(2048 bit' \
+        "A-102 [TTY] the confirmed change gives an RSA key"
+else
+    skip "script(1) not installed: [TTY] checks" 1
+fi
+
 done_testing
