@@ -384,8 +384,10 @@ static int instructions(struct manual *m, const struct cb_challenge *c,
     int r;
 
     if (c->type == CB_CHALL_HTTP01) {
-        if (asprintf(&uri, "http://%s%s", c->identifier,
-                     c->validation_name) < 0)
+        int v6 = strchr(c->identifier, ':') != NULL;
+
+        if (asprintf(&uri, "http://%s%s%s%s", v6 ? "[" : "", c->identifier,
+                     v6 ? "]" : "", c->validation_name) < 0)
             return CB_ERR_NOMEM;
         if (m->subsequent_any)
             extra = SUBSEQUENT;
