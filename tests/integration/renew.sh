@@ -4,7 +4,7 @@
 # renew failures, archive versions and dry runs.
 # SPEC 3.2, 3.3, 4.4-4.7; acceptance A-115..A-117, A-124, A-131, A-138,
 # A-118, A-141..A-146, A-149..A-151, A-153..A-158, A-160, A-161,
-# A-165..A-168, A-171, A-177.
+# A-162 (no-delay case), A-165..A-168, A-171, A-177.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 : "${CB_SCRIPT_TIMEOUT:=600}"
 # shellcheck source-path=SCRIPTDIR
@@ -63,6 +63,14 @@ has_line "$OUT" "No renewals were attempted." "A-144 no renewals attempted"
 ok "A-144 summary is framed" frame_ok
 is "$(archive_of r1.test)" "cert1.pem chain1.pem fullchain1.pem privkey1.pem" \
     "A-144 archive unchanged"
+
+# A-162 (partly): stdin is not a TTY and the random sleep is allowed,
+# but nothing is due, so there is no delay
+run timeout -k 5 60 "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" \
+    --no-verify-ssl --config-dir "$C" --work-dir "$W" --logs-dir "$L" -n renew
+is "$RC" 0 "A-162 renew with random sleep allowed and nothing due exits 0"
+unlike "$(cat "$L/letsencrypt.log")" "random delay" \
+    "A-162 no random delay when nothing is due"
 
 # -------------------------------------------------------------- due
 make_due r1.test
