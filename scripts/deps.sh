@@ -8,7 +8,7 @@ CB_DEPS=(
     build-essential autoconf automake libtool pkg-config
     libssl-dev libcurl4-openssl-dev libjansson-dev libltdl-dev
     # integration tests
-    pebble openssl curl jq procps coreutils util-linux findutils
+    pebble openssl curl jq procps coreutils util-linux findutils python3
     libc-bin hostname
     # webroot/manual tests serve challenge files with a real web server
     nginx
