@@ -114,7 +114,9 @@ static int make_key(struct cb_config *cfg, const struct lineage *l,
     const char *curve = config_str(cfg, "elliptic_curve");
     long bits = config_int(cfg, "rsa_key_size");
 
-    if (l && !config_is_set(cfg, "key_type")) {
+    /* Keep the lineage's type unless someone chose one: the user
+     * (argv, cli.ini) or the key-type question (runtime). */
+    if (l && config_origin(cfg, "key_type") == CONFIG_DEFAULT) {
         EVP_PKEY *old = NULL;
         struct cb_err ignore = {0};
         if (key_load_file(l->path[LK_PRIVKEY], &old, &ignore) == CB_OK) {

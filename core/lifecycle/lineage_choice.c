@@ -118,7 +118,13 @@ static int key_type_guard(struct cb_config *cfg, const struct lineage *l,
     if (r != CB_OK)
         goto out;
     if (yes) {
+        /* Record the answer so the new key gets the chosen type even
+         * when it was only the default (copy: want may be cfg's). */
+        char chosen[16];
+        snprintf(chosen, sizeof(chosen), "%s", want);
         *changing = 1;
+        if (config_set(cfg, "key_type", chosen, CONFIG_RUNTIME) != CB_OK)
+            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
         goto out;
     }
     if (config_is_set(cfg, "key_type")) {
