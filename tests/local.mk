@@ -21,7 +21,8 @@ INTEGRATION_TESTS = \
 	tests/integration/hooks.sh \
 	tests/integration/ip_address.sh \
 	tests/integration/lineage_decisions.sh \
-	tests/integration/eab_chains.sh
+	tests/integration/eab_chains.sh \
+	tests/integration/run_null.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

@@ -11,6 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/certonly_csr.h"
+#include "cmd/certonly_flow.h"
 #include "crypto/cert.h"
 #include "crypto/key.h"
 #include "lifecycle/hooks.h"
@@ -150,7 +151,9 @@ static int interactive_only_auth(struct cb_config *cfg)
            !config_str(cfg, "manual_auth_hook");
 }
 
-static void report_success(struct cb_config *cfg, const struct lineage *l)
+/* "Successfully received certificate." and where it is; run adds a
+ * blank line as Certbot normalizes spacing across verbs. */
+static void report_received(const struct lineage *l, int run)
 {
     struct cert_info ci = {0};
     struct cb_err ignore = {0};
@@ -165,9 +168,16 @@ static void report_success(struct cb_config *cfg, const struct lineage *l)
                     "Key is saved at:         %s\n"
                     "This certificate expires on %s.\n"
                     "These files will be updated when the certificate "
-                    "renews.",
-                    l->path[LK_FULLCHAIN], l->path[LK_PRIVKEY], date);
-    if (interactive_only_auth(cfg)) {
+                    "renews.%s",
+                    l->path[LK_FULLCHAIN], l->path[LK_PRIVKEY], date,
+                    run ? "\n" : "");
+}
+
+void certonly_report_steps(struct cb_config *cfg, int new_cert)
+{
+    if (!new_cert) {
+        /* nothing to advise; only the donation box */
+    } else if (interactive_only_auth(cfg)) {
         display_notify("\nNEXT STEPS:\n- This certificate will not be "
                        "renewed automatically. Autorenewal of --manual "
                        "certificates requires the use of an authentication "
@@ -200,6 +210,12 @@ static void report_success(struct cb_config *cfg, const struct lineage *l)
                        0);
 }
 
+static void report_success(struct cb_config *cfg, const struct lineage *l)
+{
+    report_received(l, 0);
+    certonly_report_steps(cfg, 1);
+}
+
 /* A new lineage is published complete: its [renewalparams] are built
  * first and go into the conf before it appears. */
 static int save_new(struct cb_config *cfg, const struct names *n,
@@ -230,10 +246,10 @@ static int save_new(struct cb_config *cfg, const struct names *n,
     return r;
 }
 
-int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
+int certonly_flow(struct cmd_ctx *ctx, struct plugin_inst *auth, int run,
+                  struct certonly_out *out, struct cb_err *err)
 {
     struct cb_config *cfg = ctx->cfg;
-    struct plugin_inst *auth = NULL;
     struct session s = {0};
     struct names n;
     struct lineage_choice choice = {0};
@@ -247,15 +263,6 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
 
     memset(&n, 0, sizeof(n));
 
-    if (config_str(cfg, "csr")) {
-        r = certonly_csr(ctx, err);
-        goto out;
-    }
-    r = select_authenticator(ctx, &auth, err);
-    if (r != CB_OK)
-        goto out;
-    log_info("Plugins selected: Authenticator %s, Installer None",
-             plugin_inst_plugin(auth)->name);
     r = session_open(cfg, &s, err);
     if (r == CB_OK)
         r = session_account(cfg, &s, 1, err);
@@ -274,6 +281,12 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
                        "certificate name.");
         goto out;
     }
+    if (run && n.ips.n > 0) {
+        r = cb_err_set(err, CB_ERR_CONFIG,
+                       "installation of IP address certificate not "
+                       "supported");
+        goto out;
+    }
     r = lineage_choose(cfg, &n.all, &choice, err);
     if (r != CB_OK)
         goto out;
@@ -290,6 +303,8 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
         if (r != CB_OK)
             goto out;
     }
+    if (choice.action == LA_KEEP && run)
+        goto out;
     if (choice.action == LA_KEEP) {
         display_notify("Certificate not yet due for renewal; no action "
                        "taken.", 0);
@@ -339,12 +354,23 @@ int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
     hooks_ran = 0;
     if (r != CB_OK)
         goto out;
+    out->obtained = 1;
+    out->renewed = choice.action == LA_RENEW;
     if (dry) {
         display_notify("The dry run was successful.", 0);
         goto out;
     }
-    report_success(cfg, choice.lineage);
+    if (run)
+        report_received(choice.lineage, 1);
+    else
+        report_success(cfg, choice.lineage);
 out:
+    for (size_t i = 0; r == CB_OK && i < n.all.n; i++)
+        r = strvec_push(&out->names, n.all.v[i]);
+    if (r == CB_OK) {
+        out->choice = choice;
+        memset(&choice, 0, sizeof(choice));
+    }
     if (hooks_ran)
         hooks_post(cfg, &hr, &renewed);
     hook_run_clear(&hr);
@@ -355,6 +381,31 @@ out:
     lineage_choice_free(&choice);
     names_clear(&n);
     session_close(&s);
+    return r;
+}
+
+void certonly_out_free(struct certonly_out *o)
+{
+    strvec_clear(&o->names);
+    lineage_choice_free(&o->choice);
+}
+
+int cmd_certonly(struct cmd_ctx *ctx, struct cb_err *err)
+{
+    struct plugin_inst *auth = NULL;
+    struct certonly_out o = {{0}, {0}, 0, 0};
+    int r;
+
+    if (config_str(ctx->cfg, "csr"))
+        return certonly_csr(ctx, err);
+    r = select_authenticator(ctx, &auth, err);
+    if (r != CB_OK)
+        goto out;
+    log_info("Plugins selected: Authenticator %s, Installer None",
+             plugin_inst_plugin(auth)->name);
+    r = certonly_flow(ctx, auth, 0, &o, err);
+out:
+    certonly_out_free(&o);
     plugin_inst_free(auth);
     return r;
 }
