@@ -22,7 +22,8 @@ INTEGRATION_TESTS = \
 	tests/integration/ip_address.sh \
 	tests/integration/lineage_decisions.sh \
 	tests/integration/eab_chains.sh \
-	tests/integration/run_null.sh
+	tests/integration/run_null.sh \
+	tests/integration/domain_prompt.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/certonly_csr.h"
 #include "cmd/certonly_flow.h"
+#include "cli/domains.h"
 #include "crypto/cert.h"
 #include "crypto/key.h"
 #include "lifecycle/hooks.h"
@@ -75,6 +76,80 @@ static int names_from_lineage(const struct lineage *l, struct names *n,
     for (size_t i = 0; r == CB_OK && i < all.n; i++)
         r = strvec_push(&n->all, all.v[i]);
     strvec_clear(&all);
+    return r;
+}
+
+/* One answer to the domain question: commas and blanks separate names;
+ * each goes through -d's checks.  Bad names are listed in *bad. */
+static int parse_names(const char *answer, struct names *n, struct strvec *bad)
+{
+    char *copy = strdup(answer), *save = NULL, *tok;
+    int r = CB_OK;
+
+    if (!copy)
+        return CB_ERR_NOMEM;
+    for (char *c = copy; *c; c++)
+        if (*c == ',')
+            *c = ' ';
+    tok = strtok_r(copy, " \t\r\n", &save);
+    while (r == CB_OK && tok) {
+        struct cb_err e = {0};
+        if (domains_add(&n->dns, tok, &e) != CB_OK)
+            r = strvec_pushf(bad, "%s: %s", tok, cb_err_msg(&e));
+        tok = strtok_r(NULL, " \t\r\n", &save);
+    }
+    free(copy);
+    return r;
+}
+
+/* No -d and no --cert-name: ask for names as free text (SPEC 4.1 step 3,
+ * A-324).  A cancel leaves n empty; under -n the prompt fails naming
+ * --domains. */
+static int ask_names(int run, struct names *n, struct cb_err *err)
+{
+    char q[256];
+    int r = CB_OK;
+
+    snprintf(q, sizeof(q), "%sPlease enter the domain name(s) you would "
+             "like on your certificate (comma and/or space separated)",
+             run ? "No names were found in your configuration files. " : "");
+    for (int tries = 0; tries < 20; tries++) {
+        struct strvec bad = {0};
+        char *answer = NULL, *list = NULL, *retry_q = NULL;
+        int again = 0;
+
+        r = display_input(q, "--domains", &answer, err);
+        if (r == CB_ERR_CANCELLED)
+            return CB_OK;
+        if (r != CB_OK)
+            return r;
+        strvec_clear(&n->dns);
+        r = parse_names(answer, n, &bad);
+        free(answer);
+        if (r == CB_OK && bad.n == 0) {
+            for (size_t i = 0; r == CB_OK && i < n->dns.n; i++)
+                r = strvec_push(&n->all, n->dns.v[i]);
+            strvec_clear(&bad);
+            return r == CB_OK ? r : cb_err_set(err, r, "out of memory");
+        }
+        strvec_clear(&n->dns);
+        list = strvec_join(&bad, "\n");
+        strvec_clear(&bad);
+        if (r == CB_OK && list &&
+            asprintf(&retry_q, "One or more of the entered domain names was "
+                     "not valid:\n\n%s\n\nWould you like to re-enter the "
+                     "names?\n", list) < 0)
+            retry_q = NULL;
+        free(list);
+        if (!retry_q)
+            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        r = display_yesno(retry_q, NULL, NULL, -1, NULL, &again, err);
+        free(retry_q);
+        if (r != CB_OK || !again)
+            return r;
+        snprintf(q, sizeof(q), "Please enter the domain name(s) you would "
+                 "like on your certificate (comma and/or space separated)");
+    }
     return r;
 }
 
@@ -273,6 +348,11 @@ int certonly_flow(struct cmd_ctx *ctx, struct plugin_inst *auth, int run,
     r = gather_names(cfg, &n);
     if (r != CB_OK)
         goto out;
+    if (n.all.n == 0 && !config_str(cfg, "certname")) {
+        r = ask_names(run, &n, err);
+        if (r != CB_OK)
+            goto out;
+    }
     if (n.all.n == 0 && !config_str(cfg, "certname")) {
         r = cb_err_set(err, CB_ERR_CONFIG,
                        "Please specify --domains, --ip-address, or "
