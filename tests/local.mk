@@ -23,7 +23,8 @@ INTEGRATION_TESTS = \
 	tests/integration/lineage_decisions.sh \
 	tests/integration/eab_chains.sh \
 	tests/integration/run_null.sh \
-	tests/integration/domain_prompt.sh
+	tests/integration/domain_prompt.sh \
+	tests/integration/dry_run.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

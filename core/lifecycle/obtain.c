@@ -462,6 +462,7 @@ static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
         }
         cb_err_reset(err);
         if (deactivated) {
+            log_debug("Recreating order after authz deactivations");
             acme_order_free(&order);
             r = acme_order_new(acme, req->dns, req->ips, profile, NULL,
                                &order, err);
