@@ -24,7 +24,8 @@ INTEGRATION_TESTS = \
 	tests/integration/eab_chains.sh \
 	tests/integration/run_null.sh \
 	tests/integration/domain_prompt.sh \
-	tests/integration/dry_run.sh
+	tests/integration/dry_run.sh \
+	tests/integration/profiles.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

@@ -338,6 +338,23 @@ out:
     return r;
 }
 
+/* --preferred-profile is asked for only when the directory's
+ * meta.profiles offers it; otherwise the CA's default applies. */
+static const char *offered_profile(struct acme_client *acme, const char *want)
+{
+    const json_t *meta = acme_directory_meta(acme);
+    const json_t *profiles = meta ? json_object_get(meta, "profiles") : NULL;
+
+    if (!want || !json_is_object(profiles) ||
+        !json_object_get(profiles, want)) {
+        if (want)
+            log_info("Preferred profile %s is not offered by the server; "
+                     "using its default profile.", want);
+        return NULL;
+    }
+    return want;
+}
+
 /* Split the CA's chain into cert + chain, re-encoded (SPEC 3.2). */
 static int split_chain(const char *pem, struct obtain_result *out,
                        struct cb_err *err)
@@ -443,7 +460,7 @@ static int obtain_common(struct cb_config *cfg, struct acme_client *acme,
 
     memset(out, 0, sizeof(*out));
     if (!profile)
-        profile = config_str(cfg, "preferred_profile");
+        profile = offered_profile(acme, config_str(cfg, "preferred_profile"));
     r = acme_order_new(acme, req->dns, req->ips, profile, NULL, &order, err);
     if (r != CB_OK)
         goto out;
