@@ -25,7 +25,8 @@ INTEGRATION_TESTS = \
 	tests/integration/run_null.sh \
 	tests/integration/domain_prompt.sh \
 	tests/integration/dry_run.sh \
-	tests/integration/profiles.sh
+	tests/integration/profiles.sh \
+	tests/integration/debug_challenges.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

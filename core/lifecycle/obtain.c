@@ -185,21 +185,59 @@ static void report_failures(struct plugin_inst *auth, struct pending *ps,
         display_notifyf(0, "\nHint: %s\n", hint);
 }
 
-/* Wait for the user (or a tool) to inspect challenges (--debug-challenges). */
+/* --debug-challenges: show what the CA will check (with -v, the URLs or
+ * TXT names and their expected values) and wait for Enter when we may
+ * interact, as Certbot's notification(pause=True) does. */
 static void debug_pause(struct cb_config *cfg, struct pending *ps, size_t n)
 {
-    int cont = 0;
+    struct strvec http = {0}, dns = {0}, parts = {0};
     struct cb_err ignore = {0};
+    char *body = NULL, *msg = NULL;
 
     if (!config_bool(cfg, "debug_challenges"))
         return;
-    if (log_console_level() <= CB_LOG_INFO)
-        for (size_t i = 0; i < n; i++)
-            display_notifyf(0, "Challenge %s for %s: %s -> %s",
-                            ps[i].chall->type, ps[i].ident,
-                            ps[i].validation_name, ps[i].validation);
-    display_yesno("Challenges loaded. Press continue to submit to CA.",
-                  "Continue", "Continue", 1, NULL, &cont, &ignore);
+    for (size_t i = 0; i < n; i++) {
+        if (!ps[i].chall)
+            continue;
+        if (ps[i].cb.type == CB_CHALL_HTTP01)
+            strvec_pushf(&http, "URL: http://%s/.well-known/acme-challenge/%s"
+                                "\nExpected value: %s\n",
+                         ps[i].authz.ident_value, ps[i].chall->token,
+                         ps[i].validation);
+        else if (ps[i].cb.type == CB_CHALL_DNS01)
+            strvec_pushf(&dns, "FQDN: %s\nExpected value: %s\n",
+                         ps[i].validation_name, ps[i].validation);
+    }
+    if (config_int(cfg, "verbose_count") > 0) {
+        if (http.n) {
+            strvec_push(&parts, "The following URLs should be accessible "
+                                "from the internet and return the value "
+                                "mentioned:\n");
+            for (size_t i = 0; i < http.n; i++)
+                strvec_push(&parts, http.v[i]);
+        }
+        if (dns.n) {
+            strvec_push(&parts, "The following FQDNs should return a TXT "
+                                "resource record with the value mentioned:\n");
+            for (size_t i = 0; i < dns.n; i++)
+                strvec_push(&parts, dns.v[i]);
+        }
+        body = strvec_join(&parts, "\n");
+        if (body && asprintf(&msg, "Challenges loaded. Press continue to "
+                                   "submit to CA.\n\n%s", body) < 0)
+            msg = NULL;
+    } else if (asprintf(&msg, "Challenges loaded. Press continue to submit "
+                              "to CA.\nPass \"-v\" for more info about "
+                              "challenges.") < 0) {
+        msg = NULL;
+    }
+    if (msg)
+        display_notify_pause(msg, 1, &ignore);
+    free(msg);
+    free(body);
+    strvec_clear(&http);
+    strvec_clear(&dns);
+    strvec_clear(&parts);
 }
 
 /* Poll every answered authorization in one round-robin (Certbot's

@@ -50,8 +50,16 @@ class H(http.server.BaseHTTPRequestHandler):
         if self.path == "/order":
             p = body.get("payload", "")
             p += "=" * (-len(p) % 4)
+            payload = base64.urlsafe_b64decode(p).decode()
             with open(log_file, "a") as f:
-                f.write(base64.urlsafe_b64decode(p).decode() + "\n")
+                f.write(payload + "\n")
+            prof = json.loads(payload).get("profile")
+            if prof is not None and prof not in ("classic", "shortlived"):
+                self.send(400, json.dumps({
+                    "type": "urn:ietf:params:acme:error:invalidProfile",
+                    "detail": "profile %s is not offered" % prof}),
+                    ctype="application/problem+json")
+                return
             self.send(403, '{"type": "urn:ietf:params:acme:error:unauthorized", '
                       '"detail": "stub CA stops here"}', ctype="application/problem+json")
             return
@@ -90,5 +98,16 @@ has "$ORDER" '"identifiers"' "SPEC 2.1 --preferred-profile not offered: the orde
 hasnt "$ORDER" '"profile"' "SPEC 2.1 --preferred-profile not offered: the CA's default (no profile)"
 like "$(cat "$L/letsencrypt.log")" "Preferred profile nosuch is not offered" \
     "SPEC 2.1 --preferred-profile not offered: logged"
+
+# Bad input: a required profile the CA does not offer is sent anyway
+# (Certbot leaves the decision to the CA) and the CA's refusal becomes one
+# clear error line; nothing is written.
+order_with --required-profile nosuch
+like "$ORDER" '"profile": ?"nosuch"' "SPEC 2.1 --required-profile not offered: still sent"
+is "$RC" 1 "SPEC 2.1 --required-profile not offered: exit 1"
+like "$ERR" 'invalidProfile :: profile nosuch is not offered' \
+    "SPEC 2.1 --required-profile not offered: the CA's type and detail in one line"
+ok "SPEC 2.1 --required-profile not offered: no lineage or renewal conf" \
+    test ! -e "$C/live/p1.test" -a ! -e "$C/renewal/p1.test.conf"
 
 done_testing
