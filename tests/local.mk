@@ -26,7 +26,8 @@ INTEGRATION_TESTS = \
 	tests/integration/domain_prompt.sh \
 	tests/integration/dry_run.sh \
 	tests/integration/profiles.sh \
-	tests/integration/debug_challenges.sh
+	tests/integration/debug_challenges.sh \
+	tests/integration/prompts_register.sh
 
 TESTS += $(INTEGRATION_TESTS)
 
