@@ -30,56 +30,6 @@ static int have_account(struct cb_config *cfg, struct cb_err *err)
     return r;
 }
 
-/* Certbot's safe_email: [a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+, not starting
- * with a dot and without "..". */
-static int email_ok(const char *e)
-{
-    const char *at = strchr(e, '@');
-
-    if (!at || at == e || !at[1] || e[0] == '.' || strstr(e, ".."))
-        return 0;
-    for (const char *p = e; *p; p++) {
-        int c = (unsigned char)*p;
-        int word = isalnum(c) || c == '.' || c == '-';
-        if (p < at && !(word || c == '_' || c == '%' || c == '+'))
-            return 0;
-        if (p > at && !word)
-            return 0;
-    }
-    return 1;
-}
-
-/* Certbot's get_email(): an empty answer (and the non-interactive
- * default) means no email; an invalid one is asked again.  *email is
- * caller-freed. */
-static int ask_email(char **email, struct cb_err *err)
-{
-    static const char q[] = "Enter email address or hit Enter to skip.\n";
-    const char *prefix = "";
-    char *prompt = NULL;
-    int r;
-
-    *email = NULL;
-    if (!display_is_interactive()) {
-        *email = strdup("");
-        return *email ? CB_OK : cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-    }
-    for (;;) {
-        if (asprintf(&prompt, "%s%s", prefix, q) < 0)
-            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-        r = display_input(prompt, NULL, email, err);
-        free(prompt);
-        if (r == CB_ERR_CANCELLED)
-            return cb_err_replace(err, r, "Error getting email address.");
-        if (r != CB_OK || **email == '\0' || email_ok(*email))
-            return r;
-        log_error("Invalid email address: %s.", *email);
-        free(*email);
-        *email = NULL;
-        prefix = "There is a problem with your email address. ";
-    }
-}
-
 int cmd_update_account(struct cmd_ctx *ctx, struct cb_err *err)
 {
     struct cb_config *cfg = ctx->cfg;
@@ -95,7 +45,7 @@ int cmd_update_account(struct cmd_ctx *ctx, struct cb_err *err)
         goto out;
     email = config_str(cfg, "email");
     if (!email && !config_bool(cfg, "register_unsafely_without_email")) {
-        r = ask_email(&asked, err);
+        r = session_ask_email(&asked, err);
         if (r != CB_OK)
             goto out;
         email = asked;

@@ -213,23 +213,65 @@ static void split_emails(const char *raw, struct strvec *out)
     free(copy);
 }
 
+/* Certbot's safe_email: [a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+, not starting
+ * with a dot and without "..". */
+static int email_ok(const char *e)
+{
+    const char *at = strchr(e, '@');
+
+    if (!at || at == e || !at[1] || e[0] == '.' || strstr(e, ".."))
+        return 0;
+    for (const char *p = e; *p; p++) {
+        int c = (unsigned char)*p;
+        int word = isalnum(c) || c == '.' || c == '-';
+        if (p < at && !(word || c == '_' || c == '%' || c == '+'))
+            return 0;
+        if (p > at && !word)
+            return 0;
+    }
+    return 1;
+}
+
+/* Certbot's get_email(): an empty answer (and the non-interactive
+ * default) means no email; an invalid one is asked again.  *email is
+ * caller-freed. */
+int session_ask_email(char **email, struct cb_err *err)
+{
+    static const char q[] = "Enter email address or hit Enter to skip.\n";
+    const char *prefix = "";
+    char *prompt = NULL;
+    int r;
+
+    *email = NULL;
+    if (!display_is_interactive()) {
+        *email = strdup("");
+        return *email ? CB_OK : cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    }
+    for (;;) {
+        if (asprintf(&prompt, "%s%s", prefix, q) < 0)
+            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        r = display_input(prompt, NULL, email, err);
+        free(prompt);
+        if (r == CB_ERR_CANCELLED)
+            return cb_err_replace(err, r, "Error getting email address.");
+        if (r != CB_OK || **email == '\0' || email_ok(*email))
+            return r;
+        log_error("Invalid email address: %s.", *email);
+        free(*email);
+        *email = NULL;
+        prefix = "There is a problem with your email address. ";
+    }
+}
+
 static int ask_email(struct strvec *emails, struct cb_err *err)
 {
     char *answer = NULL;
-    int r;
+    int r = session_ask_email(&answer, err);
 
-    if (!display_is_interactive())
-        return CB_OK;
-    r = display_input("Enter email address or hit Enter to skip.\n",
-                      "--email", &answer, err);
-    if (r == CB_ERR_CANCELLED)
-        return cb_err_replace(err, CB_ERR_CANCELLED,
-                              "Error getting email address.");
-    if (r != CB_OK)
-        return r;
-    split_emails(answer, emails);
+    if (r == CB_OK)
+        split_emails(answer, emails);
     free(answer);
-    return CB_OK;
+    return r;
 }
 
 static int agree_tos(struct cb_config *cfg, const char *tos,

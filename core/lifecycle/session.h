@@ -41,6 +41,11 @@ void session_split_emails(const char *raw, struct strvec *out);
 int session_eff_choice(struct cb_config *cfg, const struct strvec *emails,
                        int *subscribe, struct cb_err *err);
 
+/* Certbot's get_email(): ask (when interactive) until the answer is
+ * empty (no email) or a valid address; 'c' cancels with "Error getting
+ * email address.".  Non-interactive: "".  *email is caller-freed. */
+int session_ask_email(char **email, struct cb_err *err);
+
 /* The User-Agent for this invocation (SPEC 4.16); caller frees. */
 char *session_user_agent(const struct cb_config *cfg);
 

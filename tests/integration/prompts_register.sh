@@ -1,5 +1,5 @@
 #!/bin/bash
-# [TTY] registration prompts (SPEC 4.12, 4.14; A-318, A-320, A-321):
+# [TTY] registration prompts (SPEC 4.12, 4.14; A-318..A-321):
 # the email question (Enter skips, 'c' cancels), the terms of service
 # (yes registers, no refuses) and the EFF question after TOS when an
 # address is given.  script(1) gives certbot a terminal.
@@ -51,6 +51,15 @@ is "$RC" 1 "A-320 [TTY] no to TOS: exit 1"
 has "$OUT" "Registration cannot proceed without accepting Terms of Service." \
     "A-320 [TTY] refusal message"
 is "$(accounts)" 0 "A-320 [TTY] refusing TOS saves no account"
+
+new_dirs
+tty_run 'foo\n\ny\n' register
+is "$RC" 0 "A-319 [TTY] an invalid address is asked again: exit 0"
+# (the question is wrapped at 80 columns, as Certbot wraps its input
+# prompts; compare with the lines joined)
+has "$(tr '\n' ' ' <<<"$OUT")" "There is a problem with your email address. Enter email address or hit Enter to skip." \
+    "A-319 [TTY] the second question says what was wrong"
+is "$(accounts)" 1 "A-319 [TTY] registered after Enter at the second question"
 
 new_dirs
 tty_run 'y\ny\n' register -m a@x.test
