@@ -248,6 +248,20 @@ static void report_received(const struct lineage *l, int run)
                     run ? "\n" : "");
 }
 
+void certonly_report_donation(struct cb_config *cfg)
+{
+    if (strstr(config_str(cfg, "server"), "staging"))
+        return;
+    display_notifyf(0,
+                    "\n%s\nIf you like Certbot, please consider supporting "
+                    "our work by:\n"
+                    " * Donating to ISRG / Let's Encrypt:   "
+                    "https://letsencrypt.org/donate\n"
+                    " * Donating to EFF:                    "
+                    "https://eff.org/donate-le\n%s",
+                    display_frame, display_frame);
+}
+
 void certonly_report_steps(struct cb_config *cfg, int new_cert)
 {
     if (!new_cert) {
@@ -271,18 +285,7 @@ void certonly_report_steps(struct cb_config *cfg, int new_cert)
                        "https://certbot.org/renewal-setup for instructions.",
                        0);
     }
-    if (!strstr(config_str(cfg, "server"), "staging"))
-        display_notify("\n- - - - - - - - - - - - - - - - - - - - - - - - - "
-                       "- - - - - - - - - - - - - - -\n"
-                       "If you like Certbot, please consider supporting our "
-                       "work by:\n"
-                       " * Donating to ISRG / Let's Encrypt:   "
-                       "https://letsencrypt.org/donate\n"
-                       " * Donating to EFF:                    "
-                       "https://eff.org/donate-le\n"
-                       "- - - - - - - - - - - - - - - - - - - - - - - - - - "
-                       "- - - - - - - - - - - - - -",
-                       0);
+    certonly_report_donation(cfg);
 }
 
 static void report_success(struct cb_config *cfg, const struct lineage *l)

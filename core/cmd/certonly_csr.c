@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "cmd/certonly_flow.h"
 #include "crypto/cert.h"
 #include "lifecycle/names.h"
 #include "lifecycle/obtain.h"
@@ -369,18 +370,7 @@ static void report(struct cb_config *cfg, const struct obtain_result *res,
                    "to renew the certificate before it expires, by running "
                    "the same Certbot command again.",
                    0);
-    if (!strstr(config_str(cfg, "server"), "staging"))
-        display_notify("\n- - - - - - - - - - - - - - - - - - - - - - - - - "
-                       "- - - - - - - - - - - - - - -\n"
-                       "If you like Certbot, please consider supporting our "
-                       "work by:\n"
-                       " * Donating to ISRG / Let's Encrypt:   "
-                       "https://letsencrypt.org/donate\n"
-                       " * Donating to EFF:                    "
-                       "https://eff.org/donate-le\n"
-                       "- - - - - - - - - - - - - - - - - - - - - - - - - - "
-                       "- - - - - - - - - - - - - -",
-                       0);
+    certonly_report_donation(cfg);
 }
 
 int certonly_csr(struct cmd_ctx *ctx, struct cb_err *err)

@@ -28,5 +28,7 @@ void certonly_out_free(struct certonly_out *o);
 /* NEXT STEPS (new_cert=1: a certificate was saved) and the donation
  * box. */
 void certonly_report_steps(struct cb_config *cfg, int new_cert);
+/* The donation box after a successful request (not for staging CAs). */
+void certonly_report_donation(struct cb_config *cfg);
 
 #endif
