@@ -3,26 +3,22 @@
 
 #include "cmd/cmd.h"
 #include "lifecycle/session.h"
-#include "storage/account_store.h"
 
 int cmd_register(struct cmd_ctx *ctx, struct cb_err *err)
 {
     struct cb_config *cfg = ctx->cfg;
-    struct account **list = NULL;
     struct session s = {0};
     size_t n = 0;
     int r;
 
-    r = account_list(config_str(cfg, "config_dir"), config_str(cfg, "server"),
-                     &list, &n, err);
-    account_list_free(list, n);
+    r = session_account_count(cfg, &n, err);
     if (r != CB_OK)
         return r;
     if (n > 0)
         return cb_err_plain(err, CB_ERR_EXISTS,
-                          "There is an existing account; registration of a "
-                          "duplicate account with this command is currently "
-                          "unsupported.");
+                            "There is an existing account; registration of "
+                            "a duplicate account with this command is "
+                            "currently unsupported.");
     r = session_open(cfg, &s, err);
     if (r == CB_OK)
         r = session_register(cfg, &s, err);

@@ -16,13 +16,9 @@
 
 static int have_account(struct cb_config *cfg, struct cb_err *err)
 {
-    struct account **list = NULL;
     size_t n = 0;
-    int r;
+    int r = session_account_count(cfg, &n, err);
 
-    r = account_list(config_str(cfg, "config_dir"), config_str(cfg, "server"),
-                     &list, &n, err);
-    account_list_free(list, n);
     if (r == CB_OK && n == 0)
         r = cb_err_plain(err, CB_ERR_NOT_FOUND,
                          "Could not find an existing account for server %s.",

@@ -109,6 +109,19 @@ void session_close(struct session *s)
 
 /* ---- account choice ---- */
 
+int session_account_count(const struct cb_config *cfg, size_t *n,
+                          struct cb_err *err)
+{
+    struct account **list = NULL;
+    int r;
+
+    *n = 0;
+    r = account_list(config_str(cfg, "config_dir"), config_str(cfg, "server"),
+                     &list, n, err);
+    account_list_free(list, *n);
+    return r;
+}
+
 static void use_account(struct session *s, struct account *a)
 {
     s->account = a;

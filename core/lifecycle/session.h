@@ -41,6 +41,11 @@ void session_split_emails(const char *raw, struct strvec *out);
 int session_eff_choice(struct cb_config *cfg, const struct strvec *emails,
                        int *subscribe, struct cb_err *err);
 
+/* How many accounts are stored for the configured server (no request to
+ * the CA).  The verbs that need one word their own "not found" text. */
+int session_account_count(const struct cb_config *cfg, size_t *n,
+                          struct cb_err *err);
+
 /* Certbot's get_email(): ask (when interactive) until the answer is
  * empty (no email) or a valid address; 'c' cancels with "Error getting
  * email address.".  Non-interactive: "".  *email is caller-freed. */
