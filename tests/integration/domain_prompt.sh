@@ -25,21 +25,9 @@ has "$ERR" "(You can set this with the --domains flag)" \
     "A-324 run -n: the error names --domains"
 
 # ------------------------------------------------------ [TTY] prompts
-if command -v script >/dev/null 2>&1; then
-    # tty_run INPUT ARGS...: sets RC and OUT (stdout+stderr, no CRs)
-    tty_run() {
-        local input=$1
-        shift
-        printf '%b' "$input" >"$T/tty.in"
-        timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
-            "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
-            --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
-            --http-01-port "$HTTP_PORT" --agree-tos \
-            --register-unsafely-without-email "$@")" /dev/null \
-            <"$T/tty.in" >"$T/tty.out" 2>&1
-        RC=$?
-        OUT=$(tr -d '\r' <"$T/tty.out")
-    }
+if have_script; then
+    TTY_ARGS=(--http-01-port "$HTTP_PORT" --agree-tos
+        --register-unsafely-without-email)
     tty_run 'http://a.test\nn\n' certonly --standalone
     is "$RC" 1 "A-324 [TTY] invalid name, no re-entry: exit 1"
     has "$OUT" "One or more of the entered domain names was not valid:" \

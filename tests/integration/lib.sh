@@ -435,6 +435,31 @@ certbot_bare() {
     timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" "$@"
 }
 
+# ----------------------------------------------------------- [TTY] runs
+# tty_run INPUT ARGS...: certbot ARGS (with the test's --server, dirs and
+# the extra flags in the TTY_ARGS array) on a pseudo-terminal from
+# util-linux script(1), INPUT (printf %b) typed ahead from a file; sets RC
+# and OUT (the terminal's output, CRs removed).  script reads that file to
+# its end and waits for certbot, so the answers are all read.
+#
+# timeout stays outside script: inside it, a $SHELL that forks (dash, or
+# bash without SHELL set) leaves timeout in a process group of its own,
+# in the background of the terminal, where certbot's read stops on
+# SIGTTIN.  SHELL=/bin/sh makes this machine behave like CI's.
+TTY_ARGS=()
+have_script() { command -v script >/dev/null 2>&1; }
+tty_run() {
+    local input=$1
+    shift
+    printf '%b' "$input" >"$T/tty.in"
+    SHELL=/bin/sh timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
+        "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
+        --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
+        "${TTY_ARGS[@]}" "$@")" /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1
+    RC=$?
+    OUT=$(tr -d '\r' <"$T/tty.out")
+}
+
 have_certbot() {
     [ -x "${CERTBOT_CMD[0]}" ] || command -v "${CERTBOT_CMD[0]}" >/dev/null 2>&1
 }

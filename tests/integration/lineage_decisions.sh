@@ -196,21 +196,9 @@ has "$ERR" "from ECDSA to RSA?" "A-102 names both key types"
 
 # ------------------------------------------------------ [TTY] prompts
 # script(1) gives certbot a pty; the file on stdin answers the prompts.
-if command -v script >/dev/null 2>&1; then
-    # tty_run INPUT ARGS...: sets RC and OUT (stdout+stderr, no CRs)
-    tty_run() {
-        local input=$1
-        shift
-        printf '%b' "$input" >"$T/tty.in"
-        timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
-            "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
-            --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
-            --http-01-port "$HTTP_PORT" --agree-tos \
-            --register-unsafely-without-email "$@")" /dev/null \
-            <"$T/tty.in" >"$T/tty.out" 2>&1
-        RC=$?
-        OUT=$(tr -d '\r' <"$T/tty.out")
-    }
+if have_script; then
+    TTY_ARGS=(--http-01-port "$HTTP_PORT" --agree-tos
+        --register-unsafely-without-email)
     new_dirs
     run cbn certonly --standalone -d t1.test -d www.t1.test
     is "$RC" 0 "[TTY] setup: lineage t1.test" || show_run

@@ -190,14 +190,14 @@ has_line "$(envof dns-auth.0)" "CERTBOT_DOMAIN=w.test" \
 # script(1) gives certbot a pty; stdin answers the prompts.
 if command -v script >/dev/null 2>&1; then
     printf '\n\n\n\n' >"$T/enter"
-    tty_run() {
-        timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
+    tty_cb() {
+        SHELL=/bin/sh timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
             "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
             --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
             --http-01-port "$HTTP_PORT" --agree-tos \
             --register-unsafely-without-email "$@")" /dev/null 2>&1
     }
-    out=$(tty_run certonly --manual --preferred-challenges dns -d t1.test \
+    out=$(tty_cb certonly --manual --preferred-challenges dns -d t1.test \
         <"$T/enter" | tr -d '\r')
     has_line "$out" "Please deploy a DNS TXT record under the name:" \
         "A-255 [TTY] dns-01 instructions" || diag "$out"
@@ -206,7 +206,7 @@ if command -v script >/dev/null 2>&1; then
     has_line "$out" "Press Enter to Continue" "A-255 [TTY] it waits for Enter"
     has "$out" "Before continuing, verify the TXT record has been deployed." \
         "A-255 [TTY] the verify paragraph follows the last DNS challenge"
-    out=$(tty_run certonly --manual -d t2.test <"$T/enter" | tr -d '\r')
+    out=$(tty_cb certonly --manual -d t2.test <"$T/enter" | tr -d '\r')
     has_line "$out" "Create a file containing just this data:" \
         "A-255 [TTY] http-01 instructions" || diag "$out"
     like "$out" '^http://t2\.test/\.well-known/acme-challenge/[A-Za-z0-9_-]+$' \
@@ -216,7 +216,7 @@ if command -v script >/dev/null 2>&1; then
     # value from the terminal, set it through challtestsrv, press Enter.
     mkfifo "$T/tty.in"
     : >"$T/tty.out"
-    (tty_run certonly --manual --preferred-challenges dns -d t3.test \
+    (tty_cb certonly --manual --preferred-challenges dns -d t3.test \
         <"$T/tty.in" >"$T/tty.out") &
     tty_pid=$!
     cleanup_pid "$tty_pid"

@@ -8,20 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 
 require_pebble_env
-command -v script >/dev/null 2>&1 || skip_all "script(1) not installed"
+have_script || skip_all "script(1) not installed"
 
-# tty_run INPUT ARGS...: certbot on a pty answering from INPUT; RC, OUT
-tty_run() {
-    local input=$1
-    shift
-    printf '%b' "$input" >"$T/tty.in"
-    timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
-        "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
-        --config-dir "$C" --work-dir "$W" --logs-dir "$L" "$@")" /dev/null \
-        <"$T/tty.in" >"$T/tty.out" 2>&1
-    RC=$?
-    OUT=$(tr -d '\r' <"$T/tty.out")
-}
 accounts() { find "$C/accounts" -name private_key.json 2>/dev/null | wc -l; }
 
 new_dirs

@@ -45,30 +45,6 @@ lineage_gone() {
     test ! -e "$C/renewal/$1.conf" -a ! -e "$C/live/$1" -a ! -e "$C/archive/$1"
 }
 
-# tty_run INPUT ARGS...: cb ARGS on a pseudo-terminal (util-linux script)
-# fed INPUT; sets RC and OUT (the terminal's output, CRs removed).
-tty_run() {
-    local input=$1 cmd i
-    shift
-    cmd=$(printf '%q ' timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" \
-        --server "$PEBBLE_DIR_URL" --no-verify-ssl --config-dir "$C" \
-        --work-dir "$W" --logs-dir "$L" "$@")
-    rm -f "$T/tty.rc"
-    # keep script's stdin open until the command ends: at EOF script
-    # would hang up the terminal before the answer is read
-    {
-        printf '%b' "$input"
-        for ((i = 0; i < CB_TIMEOUT * 10; i++)); do
-            [ -e "$T/tty.rc" ] && break
-            sleep 0.1
-        done
-    } | {
-        script -qec "$cmd" /dev/null >"$T/tty.out" 2>&1
-        echo $? >"$T/tty.rc"
-    }
-    RC=$(cat "$T/tty.rc")
-    OUT=$(tr -d '\r' <"$T/tty.out")
-}
 
 # ------------------------------------------------ A-214: argument check
 ERR214="Error! Exactly one of --cert-path or --cert-name must be specified!"
@@ -232,7 +208,7 @@ has "$(cat "$T/ask.out")" "(Y)es (recommended)/(N)o: " "A-329 ... with (Y)es (re
 is "$(ca_status "$sa")" Revoked "A-329 the certificate is revoked"
 ok "A-329 'n' keeps the files" lineage_present ask.test
 issue ask2.test || bail_out "cannot obtain a certificate from pebble"
-if command -v script >/dev/null 2>&1; then
+if have_script; then
     tty_run 'n\n' revoke --cert-name ask2.test
     is "$RC" 0 "A-329 [TTY] revoke answered No on a terminal exits 0"
     has "$OUT" "(Y)es (recommended)/(N)o: " "A-329 [TTY] the delete question is asked"
@@ -270,7 +246,7 @@ has "$(cat "$T/del.out")" "WARNING: Before continuing, ensure that the listed" \
     "A-223 the prompt has the WARNING paragraph"
 has "$(cat "$T/del.out")" "https://certbot.org/deleting-certs" "A-223 ... with its link"
 ok "A-223 No deletes nothing" lineage_present e2.test
-if command -v script >/dev/null 2>&1; then
+if have_script; then
     tty_run 'n\n' delete --cert-name e2.test
     is "$RC" 0 "A-223 [TTY] delete answered No on a terminal exits 0"
     has_line "$OUT" "  * e2.test" "A-223 [TTY] the prompt lists '  * e2.test'"

@@ -193,16 +193,12 @@ has_line "$ERR" "Input the webroot for d1.test:" "A-250 ...for the webroot promp
 # ------------------------------------------------------ prompt (TTY)
 # No -w on a terminal: Certbot asks for the webroot; the answer is used
 # and saved in [[webroot_map]].
-if command -v script >/dev/null 2>&1; then
+if have_script; then
     new_dirs
-    printf '%s\n' "$T/www/default" >"$T/answer"
-    timeout -k 5 "$CB_TIMEOUT" script -qec "$(printf '%q ' \
-        "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
-        --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
-        --http-01-port "$HTTP_PORT" --agree-tos \
-        --register-unsafely-without-email certonly --webroot -d wi.test)" \
-        /dev/null <"$T/answer" >"$T/tty.out" 2>&1
-    out=$(tr -d '\r' <"$T/tty.out")
+    TTY_ARGS=(--http-01-port "$HTTP_PORT" --agree-tos
+        --register-unsafely-without-email)
+    tty_run "$T/www/default\n" certonly --webroot -d wi.test
+    out=$OUT
     has "$out" "Input the webroot for wi.test:" "webroot asks for the webroot of an unmapped name (TTY)" ||
         diag "$out"
     has_line "$out" "Successfully received certificate." "the answered webroot is used (TTY)"
