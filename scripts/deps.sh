@@ -6,12 +6,14 @@
 CB_DEPS=(
     # build
     build-essential autoconf automake libtool pkg-config
-    libssl-dev libcurl4-openssl-dev libjansson-dev libltdl-dev
+    libssl-dev libcurl4-openssl-dev libjansson-dev libltdl-dev libldns-dev
     # integration tests
     pebble openssl curl jq procps coreutils util-linux findutils python3
     libc-bin hostname
     # webroot/manual tests serve challenge files with a real web server
     nginx
+    # dns-rfc2136 and the propagation check are tested against a real named
+    bind9 bind9-utils bind9-dnsutils
 )
 
 # missing_deps: prints the packages of CB_DEPS that are not installed

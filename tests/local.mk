@@ -27,7 +27,13 @@ INTEGRATION_TESTS = \
 	tests/integration/dry_run.sh \
 	tests/integration/profiles.sh \
 	tests/integration/debug_challenges.sh \
-	tests/integration/prompts_register.sh
+	tests/integration/prompts_register.sh \
+	tests/integration/dns_core.sh \
+	tests/integration/dns_rfc2136.sh \
+	tests/integration/dns_cloudflare.sh \
+	tests/integration/dns_digitalocean.sh \
+	tests/integration/dns_route53.sh \
+	tests/integration/dns_example.sh
 
 TESTS += $(INTEGRATION_TESTS)
 

@@ -1,0 +1,1 @@
+# dns-cloudflare: not written yet

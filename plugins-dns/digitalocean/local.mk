@@ -1,0 +1,1 @@
+# dns-digitalocean: not written yet

@@ -1,0 +1,1 @@
+# dns-rfc2136: not written yet

@@ -1,0 +1,1 @@
+# dns-route53: not written yet
