@@ -1095,8 +1095,8 @@ static int has_accounts(const char *config_dir)
     return found;
 }
 
-static int test_server_options(struct cb_config *cfg, const char *verb,
-                               struct cb_err *err)
+int cli_test_server_options(struct cb_config *cfg, const char *verb,
+                            struct cb_err *err)
 {
     const char *server = config_str(cfg, "server");
     int r = CB_OK;
@@ -1268,7 +1268,7 @@ static int post_checks(struct parse_state *ps, int config_flag_in_argv)
                           "Flag for non-interactive mode and "
                           "--force-interactive conflict");
     if (config_bool(cfg, "staging") || config_bool(cfg, "dry_run")) {
-        r = test_server_options(cfg, verb, err);
+        r = cli_test_server_options(cfg, verb, err);
         if (r != CB_OK)
             return r;
     }

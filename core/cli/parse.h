@@ -52,4 +52,12 @@ int cli_log_level(const struct cb_config *cfg);
  * "********".  Caller frees; NULL on ENOMEM. */
 char *cli_args_repr(int argc, char **argv);
 
+/* Certbot's set_test_server_options for --staging/--dry-run (also what
+ * reconfigure applies to its dry-run copy): the production server becomes
+ * staging (dropping a production account), and a dry run implies
+ * break_my_certs, staging, and with accounts on disk tos and
+ * register_unsafely_without_email. */
+int cli_test_server_options(struct cb_config *cfg, const char *verb,
+                            struct cb_err *err);
+
 #endif

@@ -20,29 +20,6 @@
     "https://certbot.org/deleting-certs for information on deleting "         \
     "certificates safely."
 
-/* renewal/<name>.conf -> <name> for every conf, in file name order. */
-static int lineage_names(const char *config_dir, struct strvec *names,
-                         struct cb_err *err)
-{
-    struct strvec confs = {0};
-    int r;
-
-    r = lineage_list_confs(config_dir, &confs, err);
-    for (size_t i = 0; r == CB_OK && i < confs.n; i++) {
-        const char *base = strrchr(confs.v[i], '/');
-        size_t len;
-
-        base = base ? base + 1 : confs.v[i];
-        len = strlen(base);
-        if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
-            len -= 5;
-        if (strvec_pushf(names, "%.*s", (int)len, base) != 0)
-            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-    }
-    strvec_clear(&confs);
-    return r;
-}
-
 /* Certbot's get_certnames(allow_multiple=True): --cert-name, else a
  * checklist of every lineage. */
 static int choose_certnames(struct cb_config *cfg, struct strvec *out,
@@ -57,7 +34,7 @@ static int choose_certnames(struct cb_config *cfg, struct strvec *out,
             return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
         return CB_OK;
     }
-    r = lineage_names(config_str(cfg, "config_dir"), &all, err);
+    r = lineage_list_names(config_str(cfg, "config_dir"), &all, err);
     if (r != CB_OK)
         goto out;
     if (all.n == 0) {

@@ -90,29 +90,6 @@ static void note_skipped(struct renew_results *rr, const struct lineage *l)
     free(path);
 }
 
-/* Certbot's reconstitute ends by setting the config's domains to the
- * certificate's names (plugins such as webroot map them). */
-static int set_names(struct cb_config *cfg, const struct strvec *names)
-{
-    struct strvec dns = {0}, ips = {0};
-    int r = CB_OK;
-
-    for (size_t i = 0; r == CB_OK && i < names->n; i++) {
-        const char *s = names->v[i];
-        int ip = strchr(s, ':') || strspn(s, "0123456789.") == strlen(s);
-        r = strvec_push(ip ? &ips : &dns, s);
-    }
-    if (r == CB_OK)
-        r = config_list_set(cfg, "domains", (const char *const *)dns.v,
-                            dns.n, CONFIG_RUNTIME);
-    if (r == CB_OK)
-        r = config_list_set(cfg, "ip_addresses", (const char *const *)ips.v,
-                            ips.n, CONFIG_RUNTIME);
-    strvec_clear(&dns);
-    strvec_clear(&ips);
-    return r;
-}
-
 /* One renewal conf: load, restore, decide, renew.  Never fails the run;
  * the outcome lands in rr. */
 static void renew_one(struct cmd_ctx *ctx, const char *conf_path,
@@ -147,7 +124,7 @@ static void renew_one(struct cmd_ctx *ctx, const char *conf_path,
         goto out;
     }
     r = lineage_names(l, &names, &e);
-    if (r == CB_OK && set_names(lcfg, &names) != CB_OK)
+    if (r == CB_OK && renewal_restore_names(lcfg, &names) != CB_OK)
         r = cb_err_set(&e, CB_ERR_NOMEM, "out of memory");
     if (r != CB_OK) {
         log_error("Renewal configuration file %s references a certificate "

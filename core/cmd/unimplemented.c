@@ -11,7 +11,6 @@
                           "The " #verb " subcommand is not implemented yet.");\
     }
 
-UNIMPLEMENTED(reconfigure)
 UNIMPLEMENTED(install)
 UNIMPLEMENTED(enhance)
 UNIMPLEMENTED(rollback)

@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "lifecycle/renewal_params.h"
-#include "lifecycle/renewal_params.h"
 #include "util/log.h"
 #include "util/strvec.h"
 
@@ -254,5 +253,28 @@ int renewal_restore(struct cb_config *cfg, struct renewal_conf *rc,
                               "was %s. Skipping the file.",
                               rc->path, reason);
     }
+    return r;
+}
+
+/* Certbot's reconstitute ends by setting the config's domains to the
+ * certificate's names (plugins such as webroot map them). */
+int renewal_restore_names(struct cb_config *cfg, const struct strvec *names)
+{
+    struct strvec dns = {0}, ips = {0};
+    int r = CB_OK;
+
+    for (size_t i = 0; r == CB_OK && i < names->n; i++) {
+        const char *s = names->v[i];
+        int ip = strchr(s, ':') || strspn(s, "0123456789.") == strlen(s);
+        r = strvec_push(ip ? &ips : &dns, s);
+    }
+    if (r == CB_OK)
+        r = config_list_set(cfg, "domains", (const char *const *)dns.v,
+                            dns.n, CONFIG_RUNTIME);
+    if (r == CB_OK)
+        r = config_list_set(cfg, "ip_addresses", (const char *const *)ips.v,
+                            ips.n, CONFIG_RUNTIME);
+    strvec_clear(&dns);
+    strvec_clear(&ips);
     return r;
 }

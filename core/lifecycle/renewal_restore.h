@@ -12,6 +12,7 @@
 #include "cli/config.h"
 #include "storage/renewal_conf.h"
 #include "util/err.h"
+#include "util/strvec.h"
 
 /* Fails with CB_ERR_CONFIG and Certbot's one-line reason (for example
  * "Expected True or False for reuse_key but found maybe", or "Renewal
@@ -20,5 +21,9 @@
  * partly updated; callers use a copy per lineage. */
 int renewal_restore(struct cb_config *cfg, struct renewal_conf *rc,
                     struct cb_err *err);
+
+/* Certbot's reconstitute ends by setting domains (and ip_addresses) to
+ * the certificate's names, runtime origin.  CB_ERR_NOMEM only. */
+int renewal_restore_names(struct cb_config *cfg, const struct strvec *names);
 
 #endif

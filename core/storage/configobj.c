@@ -1404,3 +1404,38 @@ int configobj_render(const struct configobj *doc, char **out)
         r = CB_ERR_NOMEM;
     return r;
 }
+
+/* Python dict equality of two parsed sections: same keys with the same
+ * values (a list equals only a list with the same elements), same
+ * subsections, recursively; order and comments do not matter. */
+int co_section_equal(const struct co_section *a, const struct co_section *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->n_entries != b->n_entries || a->n_subs != b->n_subs)
+        return 0;
+    for (size_t i = 0; i < a->n_entries; i++) {
+        const struct co_entry *x = a->entries[i], *y;
+        long j = find_entry(b, x->key);
+
+        if (j < 0)
+            return 0;
+        y = b->entries[j];
+        if (x->is_list != y->is_list || strcmp(x->value, y->value) != 0)
+            return 0;
+        if (x->is_list) {
+            if (x->list.n != y->list.n)
+                return 0;
+            for (size_t k = 0; k < x->list.n; k++)
+                if (strcmp(x->list.v[k], y->list.v[k]) != 0)
+                    return 0;
+        }
+    }
+    for (size_t i = 0; i < a->n_subs; i++) {
+        long j = find_sub(b, a->subs[i]->name);
+
+        if (j < 0 || !co_section_equal(a->subs[i], b->subs[j]))
+            return 0;
+    }
+    return 1;
+}

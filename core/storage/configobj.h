@@ -62,6 +62,9 @@ int co_section_keep_only(struct co_section *s, const struct strvec *names);
 /* Set every key of src in dst (updating in place, appending new ones)
  * and replace dst's subsections of the same names with copies. */
 int co_section_copy(struct co_section *dst, const struct co_section *src);
+/* 1 when a and b hold the same keys, values and subsections whatever
+ * their order (Python dict equality; what reconfigure reports on). */
+int co_section_equal(const struct co_section *a, const struct co_section *b);
 /* Like configobj_write but with a status: CB_ERR_INVAL when a value read
  * from a file cannot be quoted back (configobj fails there too). */
 int configobj_render(const struct configobj *doc, char **out);

@@ -1395,3 +1395,26 @@ out:
     free(archive);
     return r;
 }
+
+/* renewal/<name>.conf -> <name> for every conf, in file name order. */
+int lineage_list_names(const char *config_dir, struct strvec *names,
+                       struct cb_err *err)
+{
+    struct strvec confs = {0};
+    int r;
+
+    r = lineage_list_confs(config_dir, &confs, err);
+    for (size_t i = 0; r == CB_OK && i < confs.n; i++) {
+        const char *base = strrchr(confs.v[i], '/');
+        size_t len;
+
+        base = base ? base + 1 : confs.v[i];
+        len = strlen(base);
+        if (len > 5 && strcmp(base + len - 5, ".conf") == 0)
+            len -= 5;
+        if (strvec_pushf(names, "%.*s", (int)len, base) != 0)
+            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    }
+    strvec_clear(&confs);
+    return r;
+}

@@ -31,6 +31,9 @@ struct lineage {
 /* Sorted (strcmp on file name) absolute paths of <config>/renewal/<name>.conf. */
 int lineage_list_confs(const char *config_dir, struct strvec *out,
                        struct cb_err *err);
+/* The lineage names (<name> of each renewal/<name>.conf), same order. */
+int lineage_list_names(const char *config_dir, struct strvec *names,
+                       struct cb_err *err);
 /* Path of <config>/renewal/<name>.conf (caller frees). */
 char *lineage_conf_path(const char *config_dir, const char *name);
 

@@ -49,6 +49,11 @@ void display_init(const struct display_opts *opts)
     skipped_warned = 0;
 }
 
+void display_get_opts(struct display_opts *opts)
+{
+    *opts = D;
+}
+
 /* ---- textwrap ---- */
 
 struct buf {

@@ -23,6 +23,9 @@ struct display_opts {
 };
 
 void display_init(const struct display_opts *opts);
+/* The options in force (to switch to non-interactive for a while and
+ * back, as reconfigure's dry run does). */
+void display_get_opts(struct display_opts *opts);
 
 /* Print msg to stdout followed by a newline (nothing under --quiet).
  * framed=1 puts the 79-char "- - - ... -" line before and after. */
