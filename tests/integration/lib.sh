@@ -20,6 +20,8 @@
 #   pebble_start also reads PEBBLE_EAB_REQUIRED (true/false),
 #   PEBBLE_EAB_KEYS (JSON object: EAB kid -> base64url HMAC key) and
 #   passes PEBBLE_* environment (PEBBLE_ALTERNATE_ROOTS, ...) to pebble.
+#   PEBBLE_DNS_SERVER=host:port makes pebble resolve there (e.g. a test's
+#   own named) instead of at challtestsrv, which still runs.
 
 if [ -z "${BASH_VERSION:-}" ]; then
     echo "lib.sh needs bash" >&2
@@ -523,7 +525,8 @@ EOF
 
     env PEBBLE_VA_NOSLEEP="${PEBBLE_VA_NOSLEEP:-1}" \
         PEBBLE_WFE_NONCEREJECT="${PEBBLE_WFE_NONCEREJECT:-0}" \
-        pebble -config "$d/config.json" -dnsserver "127.0.0.1:$p_dns" \
+        pebble -config "$d/config.json" \
+        -dnsserver "${PEBBLE_DNS_SERVER:-127.0.0.1:$p_dns}" \
         >"$d/pebble.log" 2>&1 &
     PEBBLE_PID=$!
     cleanup_pid "$PEBBLE_PID"
