@@ -91,6 +91,7 @@ void plugin_inst_free(struct plugin_inst *pi)
         plugin_handle_begin(pi->h);
         pi->p->desc->destroy(pi->ctx);
     }
+    plugin_dns_state_free(&pi->dns);
     plugin_handle_free(pi->h);
     free(pi);
 }
@@ -156,7 +157,8 @@ int plugin_inst_perform(struct plugin_inst *pi,
 
     plugin_handle_begin(pi->h);
     if (uses_generic_dns(pi)) {
-        r = plugin_dns_perform(pi->p, pi->ctx, pi->cfg, &pi->dns, c, n);
+        r = plugin_dns_perform(pi->p, pi->ctx, pi->cfg, &pi->dns, c, n,
+                               err);
         return plugin_handle_end(pi->h, r, err);
     }
     op = AUTH_OP(pi, perform);
