@@ -161,8 +161,8 @@ static void apierr_from_body(const struct cb_http_resp *resp, json_t *root,
         return;
     }
     ae->code = resp->status;
-    snprintf(ae->msg, sizeof(ae->msg), "HTTP %ld without a Cloudflare error "
-             "message", resp->status);
+    snprintf(ae->msg, sizeof(ae->msg), "HTTP error without a Cloudflare "
+             "error body");
 }
 
 /* One API call.  On success *result is Cloudflare's "result" (caller

@@ -18,6 +18,8 @@ provider:
                     sees what the plugin created and dns-01 validates.
   BaseHandler       BaseHTTPRequestHandler with send_json/read_json, the
                     request log and a switchable failure mode.
+  paginate          page/per_page slicing with a small maximum page size,
+                    so tests make the plugin walk several pages.
   common_args/run   argv parsing and the main loop shared by every mock.
 
 Failure modes: the test writes a word to the file given by --mode-file and
@@ -109,6 +111,24 @@ class Challtestsrv:
         self._post("/clear-txt", {"host": host})
         for v in values:
             self._post("/set-txt", {"host": host, "value": v})
+
+
+def paginate(items, page, per_page, per_page_max, default=20):
+    """Slice items the way paged REST APIs do.  page/per_page are the
+    query strings (or None); per_page is capped at per_page_max.  Returns
+    (slice, page, per_page, total_pages)."""
+    try:
+        page = max(1, int(page))
+    except (TypeError, ValueError):
+        page = 1
+    try:
+        per_page = int(per_page)
+    except (TypeError, ValueError):
+        per_page = default
+    per_page = max(1, min(per_page, per_page_max))
+    total_pages = max(1, (len(items) + per_page - 1) // per_page)
+    start = (page - 1) * per_page
+    return items[start:start + per_page], page, per_page, total_pages
 
 
 class MockServer(ThreadingHTTPServer):
