@@ -150,7 +150,7 @@ static int soa_query(const struct rfc2136_server *s, const char *name,
             goto out;
         }
     }
-    st = ldns_resolver_send_pkt(&ans, r, q);
+    st = ldns_send(&ans, r, q);
     if (st == LDNS_STATUS_OK && ans) {
         ret = soa_found(ans, qname);
     } else if (ans) {
@@ -294,7 +294,9 @@ int rfc2136_update(const struct rfc2136_server *s, const char *zone,
              ldns_get_errorstr_by_id(st));
         goto out;
     }
-    st = ldns_resolver_send_pkt(&ans, r, q);
+    /* ldns_send, not ldns_resolver_send_pkt: the latter drops the answer
+     * when its TSIG does not verify, and that answer's rcode is the news. */
+    st = ldns_send(&ans, r, q);
     if (ans && ldns_pkt_get_rcode(ans) != LDNS_RCODE_NOERROR) {
         /* A refused key (BADKEY/BADSIG) comes back as NOTAUTH with an
          * unsigned TSIG, so the rcode matters more than the signature. */

@@ -5,8 +5,10 @@
  * Per record: find the zone (first name walking up from the record that
  * the server answers with an authoritative SOA), then one UPDATE over TCP
  * that adds, or on cleanup deletes, exactly that TXT rdata (TTL 120). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <certbot/plugin.h>
 
@@ -15,6 +17,7 @@
 
 /* Certbot's Authenticator.ttl for this plugin. */
 #define RECORD_TTL 120
+#define CREDENTIALS_LABEL "RFC 2136 credentials INI file"
 
 struct rfc2136 {
     const struct cb_host *host;
@@ -41,11 +44,48 @@ static void rfc_destroy(void *ctx)
     free(ctx);
 }
 
+/* Certbot asks for the file with its own label ("RFC 2136 credentials
+ * INI file"); the host's generic prompt would name the plugin instead.
+ * The answer is saved like a flag, so renewals find it. */
+static int rfc_prompt_credentials(struct rfc2136 *p)
+{
+    const char *ans = NULL, *home = getenv("HOME");
+    char *abs = NULL, *cwd = NULL;
+    int r;
+
+    r = p->host->input(p->h, "Input the path to your " CREDENTIALS_LABEL,
+                       "--dns-rfc2136-credentials", &ans);
+    if (r != CB_OK)
+        return r;
+    if (!ans || !ans[0])
+        return p->host->fail(p->h, CB_ERR_PLUGIN, "Please enter a valid "
+                             "path to your " CREDENTIALS_LABEL ".");
+    if (strncmp(ans, "~/", 2) == 0 && home) {
+        r = asprintf(&abs, "%s/%s", home, ans + 2);
+    } else if (ans[0] != '/') {
+        cwd = getcwd(NULL, 0);
+        r = cwd ? asprintf(&abs, "%s/%s", cwd, ans) : -1;
+    } else {
+        r = asprintf(&abs, "%s", ans);
+    }
+    free(cwd);
+    if (r < 0)
+        return p->host->fail(p->h, CB_ERR_NOMEM, "out of memory");
+    r = p->host->opt_set(p->h, "credentials", abs);
+    free(abs);
+    return r;
+}
+
 static int rfc_setup(void *ctx)
 {
     struct rfc2136 *p = ctx;
-    int r = rfc2136_credentials_load(p->host, p->h, &p->server);
+    const char *path = p->host->opt_str(p->h, "credentials");
+    int r = CB_OK;
 
+    if (!path || !path[0])
+        r = rfc_prompt_credentials(p);
+    if (r == CB_OK)
+        r = rfc2136_credentials_load(p->host, p->h, &p->server);
     p->ready = (r == CB_OK);
     return r;
 }
@@ -91,7 +131,7 @@ static int rfc_del(void *ctx, const char *domain, const char *name,
 
 static const struct cb_option rfc_options[] = {
     {.name = "credentials", .type = CB_OPT_PATH,
-     .help = "RFC 2136 credentials INI file."},
+     .help = CREDENTIALS_LABEL "."},
     CB_OPTION_END,
 };
 
