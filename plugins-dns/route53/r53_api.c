@@ -133,7 +133,11 @@ static int api_error(struct r53_client *c, const char *op,
     char *code = NULL, *msg = NULL;
     int r;
 
-    xml_root_name(doc, root, sizeof(root));
+    /* an HTML error page from a proxy is no Route 53 error */
+    if (resp->content_type && strstr(resp->content_type, "xml"))
+        xml_root_name(doc, root, sizeof(root));
+    else
+        root[0] = '\0';
     if (strcmp(root, "ErrorResponse") == 0) {
         code = xml_text(doc, "Code");
         msg = xml_text(doc, "Message");
