@@ -48,3 +48,7 @@ EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \
 	tests/integration/README.md \
 	scripts/deps.sh
+
+# HTTPS mocks of DNS provider APIs used by the dns_* integration tests.
+EXTRA_DIST += tests/mocks/mockutil.py tests/mocks/mocklib.sh \
+	tests/mocks/cloudflare.py tests/mocks/digitalocean.py
