@@ -30,6 +30,7 @@ INTEGRATION_TESTS = \
 	tests/integration/prompts_register.sh \
 	tests/integration/reconfigure.sh \
 	tests/integration/renew_kill.sh \
+	tests/integration/ocsp.sh \
 	tests/integration/dns_core.sh \
 	tests/integration/dns_rfc2136.sh \
 	tests/integration/dns_cloudflare.sh \

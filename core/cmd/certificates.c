@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "crypto/cert.h"
 #include "crypto/key.h"
+#include "crypto/ocsp.h"
 #include "storage/fsutil.h"
 #include "storage/lineage.h"
 #include "util/display.h"
@@ -29,6 +30,8 @@ static void status_text(const struct lineage *l, const struct cert_info *ci,
         strvec_push(&reasons, "TEST_CERT");
     if (left <= 0)
         strvec_push(&reasons, "EXPIRED");
+    else if (ocsp_revoked(l->path[LK_CERT], l->path[LK_CHAIN], NULL))
+        strvec_push(&reasons, "REVOKED");
     if (reasons.n) {
         joined = strvec_join(&reasons, ", ");
         snprintf(buf, len, "INVALID: %s", joined ? joined : "");

@@ -2,7 +2,8 @@
 libcbcore_la_SOURCES += \
 	core/crypto/key.c core/crypto/key.h \
 	core/crypto/csr.c core/crypto/csr.h \
-	core/crypto/cert.c core/crypto/cert.h
+	core/crypto/cert.c core/crypto/cert.h \
+	core/crypto/ocsp.c core/crypto/ocsp.h
 
 check_PROGRAMS += tests/unit/test_key
 tests_unit_test_key_SOURCES = tests/unit/test_key.c

@@ -11,6 +11,7 @@
 #include "acme/client.h"
 #include "cli/config.h"
 #include "crypto/cert.h"
+#include "crypto/ocsp.h"
 #include "lifecycle/session.h"
 #include "storage/fsutil.h"
 #include "util/display.h"
@@ -99,6 +100,19 @@ int lineage_should_autorenew_ari(const struct lineage *l, int64_t now,
     cert_info_free(&ci);
     free(path);
     return due;
+}
+
+/* OCSP on the newest complete version (Certbot's ocsp_revoked). */
+static int lineage_revoked(const struct lineage *l)
+{
+    int version = lineage_latest_common_version(l);
+    char *cert = lineage_version_path(l, LK_CERT, version);
+    char *chain = lineage_version_path(l, LK_CHAIN, version);
+    int revoked = cert && chain && ocsp_revoked(cert, chain, NULL);
+
+    free(cert);
+    free(chain);
+    return revoked;
 }
 
 int lineage_should_autorenew(const struct lineage *l, int64_t now)
@@ -283,6 +297,11 @@ int renew_should(const struct cb_config *cfg, struct lineage *l,
     if (config_bool(cfg, "dry_run")) {
         log_info("Certificate not due for renewal, but simulating renewal "
                  "for dry run");
+        return 1;
+    }
+    if (autorenew_enabled(l) && lineage_revoked(l)) {
+        log_debug("Should renew, certificate is revoked.");
+        log_info("Certificate is due for renewal, auto-renewing...");
         return 1;
     }
     if (cache && !renew_ari_time(cfg, l, cache, now, &ari))

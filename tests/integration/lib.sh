@@ -22,6 +22,8 @@
 #   passes PEBBLE_* environment (PEBBLE_ALTERNATE_ROOTS, ...) to pebble.
 #   PEBBLE_DNS_SERVER=host:port makes pebble resolve there (e.g. a test's
 #   own named) instead of at challtestsrv, which still runs.
+#   PEBBLE_OCSP_URL: the OCSP responder URL pebble writes into the
+#   certificates it issues (a test's own `openssl ocsp`).
 
 if [ -z "${BASH_VERSION:-}" ]; then
     echo "lib.sh needs bash" >&2
@@ -515,7 +517,7 @@ _pebble_try_start() {
     "privateKey": "$d/key.pem",
     "httpPort": $p_http,
     "tlsPort": $p_tls,
-    "ocspResponderURL": "",
+    "ocspResponderURL": "${PEBBLE_OCSP_URL:-}",
     "externalAccountBindingRequired": ${PEBBLE_EAB_REQUIRED:-false}$eab_keys
   }
 }
