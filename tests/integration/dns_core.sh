@@ -13,6 +13,9 @@
 # Knobs used (docs/dns.md): CERTBOT_DNS_RESOLVER, CERTBOT_DNS_AUTH_SERVERS.
 . "$(dirname "$0")/lib.sh"
 
+# Every order must need its challenges: pebble reuses valid authorizations
+# half of the time by default, and a reused one calls no plugin (A-276).
+export PEBBLE_AUTHZREUSE=0
 require_pebble_env
 [ "$(certbot_flavour)" = c ] || skip_all "dns-challtest is a plugin of this certbot"
 for t in dig python3; do
