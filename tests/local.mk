@@ -31,6 +31,8 @@ INTEGRATION_TESTS = \
 	tests/integration/reconfigure.sh \
 	tests/integration/renew_kill.sh \
 	tests/integration/ocsp.sh \
+	tests/integration/webroot_owner.sh \
+	tests/integration/dry_run_accounts.sh \
 	tests/integration/dns_core.sh \
 	tests/integration/dns_rfc2136.sh \
 	tests/integration/dns_cloudflare.sh \
