@@ -1,7 +1,8 @@
 /* dns-example: a third-party DNS plugin built out of tree against the
- * installed SDK (DESIGN 3.6).  It only declares a dns table; the core turns
- * that into a complete dns-01 authenticator (--dns-example-propagation-
- * seconds, waiting, cleanup), the way Certbot's DNSAuthenticator does.
+ * installed SDK (docs/plugin-guide.md).  It only declares a dns table; the
+ * core turns that into a complete dns-01 authenticator (--dns-example-
+ * propagation-seconds, waiting, cleanup), as Certbot's DNSAuthenticator
+ * does.
  *
  * The "Example DNS" API it talks to is imaginary:
  *   POST   <endpoint>/records  {"type":"TXT","name":...,"content":...}
@@ -17,8 +18,7 @@
 struct ex {
     const struct cb_host *host;
     struct cb_handle *h;
-    const char *token;  /* borrowed from the core until destroy */
-    const char *api;
+    const char *token, *api; /* borrowed from the core until destroy */
 };
 
 static int ex_create(const struct cb_host *host, struct cb_handle *h,
@@ -54,30 +54,25 @@ static int ex_call(struct ex *ex, const char *method, const char *name,
     char url[512], auth[512];
     const char *hdrs[] = {auth, "Content-Type: application/json", NULL};
     struct cb_http_resp resp = {.struct_size = sizeof(resp)};
-    struct cb_http_req req = {.struct_size = sizeof(req)};
-    json_t *rec;
-    char *body;
+    json_t *rec = json_pack("{s:s, s:s, s:s}", "type", "TXT", "name", name,
+                            "content", value);
+    char *body = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
     int r;
 
-    rec = json_pack("{s:s, s:s, s:s}", "type", "TXT", "name", name,
-                    "content", value);
-    body = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
     json_decref(rec);
     if (!body)
         return CB_ERR_NOMEM;
     snprintf(url, sizeof(url), "%s/records", ex->api);
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", ex->token);
-    req.method = method;
-    req.url = url;
-    req.headers = hdrs;
-    req.body = body;
-    req.body_len = strlen(body);
+    struct cb_http_req req = {.struct_size = sizeof(req), .method = method,
+                              .url = url, .headers = hdrs, .body = body,
+                              .body_len = strlen(body)};
     r = ex->host->http(ex->h, &req, &resp);
-    free(body);                     /* ours; resp.body is the core's */
+    free(body); /* ours; resp.body is the core's */
     if (r == CB_OK && resp.status / 100 != 2)
         r = ex->host->fail(ex->h, CB_ERR_PLUGIN,
-                           "Example DNS API returned HTTP %ld for %s",
-                           resp.status, name);
+                           "Example DNS API returned HTTP %ld for %s %s",
+                           resp.status, method, name);
     return r;
 }
 
@@ -101,16 +96,12 @@ static const struct cb_option ex_options[] = {
     {.name = "endpoint", .type = CB_OPT_STRING,
      .default_value = "https://api.example.net/v1",
      .help = "Base URL of the Example DNS API."},
-    CB_OPTION_END
-};
+    CB_OPTION_END};
 
 static const struct cb_dns_provider ex_dns = {
     .struct_size = sizeof(struct cb_dns_provider),
     .default_propagation_seconds = 30,
-    .setup_credentials = ex_setup,
-    .add_txt = ex_add,
-    .del_txt = ex_del,
-};
+    .setup_credentials = ex_setup, .add_txt = ex_add, .del_txt = ex_del};
 
 CB_PLUGIN_DEFINE(.name = "dns-example", .version = "1.0.0",
                  .description = "Obtain certificates using a DNS TXT record "
