@@ -129,6 +129,35 @@ is "$(jqs '.created[-1] | "\(.name) \(.ttl)"')" "_acme-challenge.www.cf.test 120
 is "$(jqs --arg z "$zone_id" '.records[$z] | length')" 1 \
     "A-279 global-key run cleaned up"
 
+ok "A-279 the Global API Key is not in the renewal conf or the log" \
+    bash -c "! grep -rqF -- '$GKEY' '$C/renewal' '$L'"
+
+# ------------------------------------------ TLS to the API is verified
+# Without --no-verify-ssl: pebble's and the mock's certificates are
+# trusted only through REQUESTS_CA_BUNDLE, like Certbot's requests.
+cbv() {
+    timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" \
+        --config-dir "$C" --work-dir "$W" --logs-dir "$L" -n --agree-tos \
+        --register-unsafely-without-email "$@"
+}
+with_ca() { (REQUESTS_CA_BUNDLE=$1 && shift && "$@"); }
+cat "$MOCK_DIR/cert.pem" "$T/pebble/cert.pem" >"$T/both-ca.pem"
+new_dirs
+run with_ca "$T/both-ca.pem" cbv certonly --dns-cloudflare \
+    --dns-cloudflare-credentials "$T/creds/token.ini" \
+    --dns-cloudflare-propagation-seconds 0 -d tls.cf.test
+is "$RC" 0 "A-279 mock trusted through REQUESTS_CA_BUNDLE: exit 0" || show_run
+new_dirs
+run with_ca "$T/pebble/cert.pem" cbv certonly \
+    --dns-cloudflare --dns-cloudflare-credentials "$T/creds/token.ini" \
+    --dns-cloudflare-propagation-seconds 0 -d notls.cf.test
+is "$RC" 1 "A-279 an untrusted API certificate -> exit 1"
+like "$ERR" "SSL certificate problem" \
+    "A-279 untrusted API certificate: the TLS error is reported"
+ok "A-279 untrusted API certificate: no lineage" no_lineage_left
+is "$(jqs '[.records[][] | select(.name == "_acme-challenge.notls.cf.test")] | length')" 0 \
+    "A-279 untrusted API certificate: nothing was created"
+
 # ------------------------------------------------ failures: no lineage
 fail_run() { # fail_run CREDS DOMAIN: a fresh config dir, expect failure
     new_dirs
