@@ -27,6 +27,8 @@ is "$RC" 2 "A-026 --dns-route53-propagation-seconds is rejected (exit 2) with th
 has "$ERR" "unrecognized arguments: --dns-route53-propagation-seconds 10" \
     "A-026 argparse's message"
 
+# renewals below must solve their challenges again
+export PEBBLE_AUTHZREUSE=0
 require_pebble_env
 
 AK=AKIDR53MOCKTEST
@@ -107,6 +109,14 @@ like "$(jq -r 'select(.path == "/2013-04-01/hostedzone") | .query.marker // empt
     '^Z' "later pages asked with marker=<NextMarker>"
 unlike "$(cat "$L"/letsencrypt.log* 2>/dev/null)" "$(printf '%s' "$SK" | sed 's/[+/]/./g')" \
     "the secret key is not logged"
+
+before=$(jqs '.changes | length')
+run r53 renew --force-renewal --cert-name r53.test
+is "$RC" 0 "renew uses the stored dns-route53 authenticator" || show_run
+is "$(jqs '.changes | length')" "$((before * 2))" \
+    "renew made the same changes again"
+is "$(jqs '[.records[] | to_entries[]] | length')" "0" \
+    "and removed every TXT set again"
 
 # ------------------------------------------- shared credentials file
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
