@@ -479,6 +479,7 @@ static int cf_add(void *ctx, const char *domain, const char *name,
     struct cf *cf = ctx;
     struct cf_apierr ae = {0};
     char *zone = NULL, *path = NULL;
+    const char *rid;
     json_t *rec = NULL, *res = NULL;
     int r;
 
@@ -505,11 +506,9 @@ static int cf_add(void *ctx, const char *domain, const char *name,
     }
     if (r != CB_OK)
         goto out;
+    rid = json_string_value(json_object_get(res, "id"));
     cf->host->log(cf->h, CB_LOG_DEBUG, "Successfully added TXT record with "
-                  "record_id: %s", json_string_value(json_object_get(res,
-                                                                     "id"))
-                      ? json_string_value(json_object_get(res, "id"))
-                      : "?");
+                  "record_id: %s", rid ? rid : "?");
 out:
     json_decref(res);
     json_decref(rec);
