@@ -121,8 +121,91 @@ ok "fallback: slept the full 3 seconds (${el}s)" test "$el" -ge 3
 like "$(log_tail)" "Not checking DNS propagation \(.*\); sleeping 3 seconds" \
     "log: why the check was not made"
 
+# ------------------------------------------------ zone discovery with named
+# A real authoritative server: SOA found by walking up from
+# _acme-challenge.sub.zone.test to zone.test, NS ns.zone.test -> 127.0.0.1,
+# asked on CERTBOT_DNS_AUTH_PORT.  The record appears there late (nsupdate
+# by this script); pebble validates against challtestsrv as before.
+start_named() {
+    local d=$T/named i
+    mkdir -p "$d"
+    free_ports 1 || return 1
+    NAMED_PORT=${FREE_PORTS[0]}
+    cat >"$d/named.conf" <<EOC
+options {
+    directory "$d";
+    pid-file "$d/named.pid";
+    session-keyfile "$d/session.key";
+    listen-on port $NAMED_PORT { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    dnssec-validation no;
+    notify no;
+};
+controls { };
+zone "zone.test" { type primary; file "$d/zone.test.db"; allow-update { 127.0.0.1; }; };
+EOC
+    cat >"$d/zone.test.db" <<'EOZ'
+$TTL 60
+@   IN SOA ns.zone.test. admin.zone.test. 1 60 60 600 60
+@   IN NS  ns.zone.test.
+ns  IN A   127.0.0.1
+EOZ
+    named -g -c "$d/named.conf" >"$d/named.log" 2>&1 &
+    NAMED_PID=$!
+    cleanup_pid "$NAMED_PID"
+    for i in $(seq 1 100); do
+        dig +short +time=1 +tries=1 @127.0.0.1 -p "$NAMED_PORT" zone.test SOA 2>/dev/null |
+            grep -q ns.zone.test && return 0
+        kill -0 "$NAMED_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    diag "named did not start: $(tail -n 20 "$d/named.log")"
+    return 1
+}
+if command -v named >/dev/null 2>&1 && command -v nsupdate >/dev/null 2>&1 &&
+   start_named; then
+    export CERTBOT_DNS_RESOLVER=127.0.0.1@$NAMED_PORT CERTBOT_DNS_AUTH_PORT=$NAMED_PORT
+    unset CERTBOT_DNS_AUTH_SERVERS
+    rm -f "$JOURNAL"
+    t0=$(now)
+    "${CERTBOT_CMD[@]}" --server "$PEBBLE_DIR_URL" --no-verify-ssl \
+        --config-dir "$C" --work-dir "$W" --logs-dir "$L" -n --agree-tos \
+        --register-unsafely-without-email certonly "${DNS[@]}" \
+        --dns-challtest-propagation-seconds 40 -d sub.zone.test \
+        </dev/null >"$T/named.out" 2>"$T/named.err" &
+    named_run=$!
+    cleanup_pid "$named_run"
+    value=
+    for _ in $(seq 1 150); do
+        value=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["records"][0]["value"])' \
+            "$JOURNAL" 2>/dev/null) && [ -n "$value" ] && break
+        sleep 0.1
+    done
+    sleep 3
+    printf 'server 127.0.0.1 %s\nupdate add _acme-challenge.sub.zone.test. 60 TXT "%s"\nsend\n' \
+        "$NAMED_PORT" "$value" | nsupdate >"$T/nsupdate.log" 2>&1 ||
+        diag "nsupdate: $(cat "$T/nsupdate.log")"
+    wait "$named_run"
+    RC=$?
+    el=$(secs_since "$t0")
+    is "$RC" 0 "named: certificate issued" || diag "$(cat "$T/named.out" "$T/named.err")"
+    like "$(log_tail)" "Checking 1 TXT record name\(s\) of zone zone\.test at its authoritative nameservers: 127\.0\.0\.1@$NAMED_PORT" \
+        "named: zone found by the SOA walk, its NS address on CERTBOT_DNS_AUTH_PORT"
+    like "$(log_tail)" "127\.0\.0\.1@$NAMED_PORT does not answer every TXT value of _acme-challenge\.sub\.zone\.test yet" \
+        "named: the record was missing at first"
+    like "$(log_tail)" "Every authoritative nameserver answers the TXT records" \
+        "named: then every authoritative server answered"
+    ok "named: waited for the late record and continued early (${el}s in [3, 25))" \
+        test "$el" -ge 3 -a "$el" -lt 25
+    unset CERTBOT_DNS_AUTH_PORT
+    stop_pid "$NAMED_PID"
+else
+    skip "named/nsupdate not available or named did not start" 5
+fi
+
 # ------------------------------------------------ CNAME alias mode
-export CERTBOT_DNS_AUTH_SERVERS=$CTS_DNS
+export CERTBOT_DNS_RESOLVER=$CTS_DNS CERTBOT_DNS_AUTH_SERVERS=$CTS_DNS
 cts_post set-cname '{"host":"_acme-challenge.cn.test.","target":"_acme-challenge.delegated.test."}' >/dev/null
 run cbn certonly "${DNS[@]}" -d cn.test
 is "$RC" 0 "CNAME: certificate issued through the alias" || show_run
