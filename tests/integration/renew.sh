@@ -447,4 +447,21 @@ else
     skip "A-131 needs /usr/bin/certbot and the C certbot under test" 3
 fi
 
+# ------------------------------------------------------------ A-163
+# --break-my-certs: replacing a certificate from a real CA with one from a
+# staging CA needs the flag.  "staging" in the URL is what marks a test
+# CA; pebble ignores the query string, so it stands in for one.
+new_dirs
+issue bm.test || bail_out "issuance failed"
+run cbn renew --cert-name bm.test --force-renewal --server "$PEBBLE_DIR_URL?staging=1"
+is "$RC" 1 "A-163 renewing onto a staging CA without --break-my-certs exits 1"
+has "$ERR" "You've asked to renew/replace a seemingly valid certificate with a test certificate (domains: bm.test). We will not do that unless you use the --break-my-certs flag!" \
+    "A-163 ... with Certbot's warning"
+is "$(readlink "$C/live/bm.test/cert.pem")" "../../archive/bm.test/cert1.pem" \
+    "A-163 ... and the lineage keeps version 1"
+run cbn renew --cert-name bm.test --force-renewal --server "$PEBBLE_DIR_URL?staging=1" --break-my-certs
+is "$RC" 0 "A-163 with --break-my-certs it proceeds" || show_run
+is "$(readlink "$C/live/bm.test/cert.pem")" "../../archive/bm.test/cert2.pem" \
+    "A-163 ... to version 2"
+
 done_testing
