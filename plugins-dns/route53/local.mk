@@ -20,3 +20,11 @@ tests_unit_test_route53_sigv4_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) \
 	-I$(top_srcdir)/tests/unit -I$(top_srcdir)/plugins-dns/route53
 tests_unit_test_route53_sigv4_LDADD = $(OPENSSL_LIBS)
 TESTS += tests/unit/test_route53_sigv4
+
+check_PROGRAMS += tests/unit/test_route53_parse
+tests_unit_test_route53_parse_SOURCES = tests/unit/test_route53_parse.c \
+	plugins-dns/route53/xml.c plugins-dns/route53/aws_creds.c \
+	plugins-dns/route53/buf.c
+tests_unit_test_route53_parse_CFLAGS = $(AM_CFLAGS) \
+	-I$(top_srcdir)/tests/unit -I$(top_srcdir)/plugins-dns/route53
+TESTS += tests/unit/test_route53_parse
