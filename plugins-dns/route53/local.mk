@@ -28,3 +28,7 @@ tests_unit_test_route53_parse_SOURCES = tests/unit/test_route53_parse.c \
 tests_unit_test_route53_parse_CFLAGS = $(AM_CFLAGS) \
 	-I$(top_srcdir)/tests/unit -I$(top_srcdir)/plugins-dns/route53
 TESTS += tests/unit/test_route53_parse
+
+# The route53 and dns-example integration tests' mocks, and the guide.
+EXTRA_DIST += tests/mocks/route53.py tests/mocks/example_dns.py \
+	docs/plugin-guide.md
