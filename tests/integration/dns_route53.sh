@@ -127,8 +127,11 @@ is "$RC" 0 "credentials from the shared credentials file, profile AWS_PROFILE" |
 rm -f "$AWS_SHARED_CREDENTIALS_FILE"
 printf '[default]\nregion = us-east-1\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
     "$AK" "$SK" >"$AWS_CONFIG_FILE"
-run r53 certonly --dns-route53 -d b.other.test
-is "$RC" 0 "credentials from the config file's [default]" || show_run
+ep=$AWS_ENDPOINT_URL_ROUTE_53
+unset AWS_ENDPOINT_URL_ROUTE_53
+AWS_ENDPOINT_URL="$ep/" run r53 certonly --dns-route53 -d b.other.test
+export AWS_ENDPOINT_URL_ROUTE_53=$ep
+is "$RC" 0 "credentials from the config file's [default]; endpoint from AWS_ENDPOINT_URL" || show_run
 rm -f "$AWS_CONFIG_FILE"
 
 # ---------------------------------------------------- missing credentials
