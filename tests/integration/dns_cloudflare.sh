@@ -109,7 +109,12 @@ mock_reset_log cf
 run cb renew --force-renewal --cert-name cftok
 is "$RC" 0 "A-279 renew uses the stored authenticator and credentials" ||
     show_run
-is "$(jqs '.created | length')" 4 "A-279 renew created two more records"
+# At least one fresh authorization (pebble may still hand back a valid
+# one now and then even with PEBBLE_AUTHZREUSE=0, seen once under load).
+is "$(jqs '.created | length > 2')" true \
+    "A-279 renew created records through the plugin"
+is "$(jq -r 'select(.method == "POST") | .auth' "$LOG" | sort -u)" bearer \
+    "A-279 renew authenticated with the stored credentials file's token"
 is "$(jqs --arg z "$zone_id" '.records[$z] | length')" 1 \
     "A-279 renew cleaned up too"
 
