@@ -28,3 +28,5 @@ tests_plugins_src_dns_challtest_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) \
 	$(JANSSON_CFLAGS)
 tests_plugins_src_dns_challtest_la_LDFLAGS = $(ABI_FIXTURE_LDFLAGS)
 tests_plugins_src_dns_challtest_la_LIBADD = $(JANSSON_LIBS)
+
+EXTRA_DIST += docs/dns.md
