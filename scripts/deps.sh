@@ -14,6 +14,8 @@ CB_DEPS=(
     nginx
     # dns-rfc2136 and the propagation check are tested against a real named
     bind9 bind9-utils bind9-dnsutils
+    # tests/interop runs Python Certbot side by side with ours
+    certbot
 )
 
 # missing_deps: prints the packages of CB_DEPS that are not installed

@@ -42,6 +42,14 @@ INTEGRATION_TESTS = \
 
 TESTS += $(INTEGRATION_TESTS)
 
+# Interop with Debian's Python Certbot (skipped when /usr/bin/certbot is
+# absent; scripts/deps.sh installs it).
+INTEROP_TESTS = \
+	tests/interop/their_state.sh
+
+TESTS += $(INTEROP_TESTS)
+EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
+
 # The integration scripts exit 1 when an assertion failed, for use by hand.
 # Under the TAP driver the "not ok" lines already count, so they exit 0
 # there (a script that dies early is still caught: its plan comes last).
