@@ -45,7 +45,8 @@ TESTS += $(INTEGRATION_TESTS)
 # Interop with Debian's Python Certbot (skipped when /usr/bin/certbot is
 # absent; scripts/deps.sh installs it).
 INTEROP_TESTS = \
-	tests/interop/their_state.sh
+	tests/interop/their_state.sh \
+	tests/interop/our_state.sh
 
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
