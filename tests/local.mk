@@ -46,7 +46,8 @@ TESTS += $(INTEGRATION_TESTS)
 # absent; scripts/deps.sh installs it).
 INTEROP_TESTS = \
 	tests/interop/their_state.sh \
-	tests/interop/our_state.sh
+	tests/interop/our_state.sh \
+	tests/interop/locks.sh
 
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
