@@ -47,7 +47,8 @@ TESTS += $(INTEGRATION_TESTS)
 INTEROP_TESTS = \
 	tests/interop/their_state.sh \
 	tests/interop/our_state.sh \
-	tests/interop/locks.sh
+	tests/interop/locks.sh \
+	tests/interop/bad_input.sh
 
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh

@@ -212,3 +212,21 @@ section_text() {
         /^[[:space:]]*\[[^[]/ { s = $0; gsub(/[[:space:]]/, "", s); on = (s == want); if (on) next }
         on' "$1"
 }
+
+# clone_lineage SRC DST: a copy of lineage SRC named DST (archive copied,
+# live links re-made relative, conf paths renamed), i.e. what Certbot
+# would have written for DST; cheaper than another issuance.
+clone_lineage() {
+    local s=$1 d=$2 k v
+    cp -a "$C/archive/$s" "$C/archive/$d"
+    mkdir -p "$C/live/$d"
+    chmod 0755 "$C/live/$d"
+    cp -p "$C/live/$s/README" "$C/live/$d/README"
+    for k in cert chain fullchain privkey; do
+        v=$(readlink "$C/live/$s/$k.pem")
+        ln -s "../../archive/$d/${v##*/}" "$C/live/$d/$k.pem"
+    done
+    sed -e "s#/archive/$s\$#/archive/$d#" -e "s#/live/$s/#/live/$d/#" \
+        "$C/renewal/$s.conf" >"$C/renewal/$d.conf"
+    chmod 0644 "$C/renewal/$d.conf"
+}
