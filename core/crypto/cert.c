@@ -1,4 +1,5 @@
 #include "crypto/cert.h"
+#include "crypto/x509_lite.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -230,6 +231,13 @@ static int cert_info_from_x509(X509 *x, struct cert_info *ci,
     ci->key_type = strdup(kt);
     if (!ci->key_type)
         goto out;
+    {
+        STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(x);
+
+        if (urls && sk_OPENSSL_STRING_num(urls) > 0)
+            ci->ocsp_url = strdup(sk_OPENSSL_STRING_value(urls, 0));
+        X509_email_free(urls);
+    }
     rc = CB_OK;
 out:
     if (rc == CB_ERR_NOMEM)
@@ -239,6 +247,23 @@ out:
 
 int cert_info_from_pem(const char *pem, size_t len, struct cert_info *out,
                        struct cb_err *err)
+{
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    int rc = x509_lite_pem_der(pem, len, &der, &der_len);
+
+    if (rc == CB_OK)
+        rc = x509_lite_info(der, der_len, out);
+    free(der);
+    if (rc == CB_ERR_NOMEM)
+        return cb_err_set(err, rc, "out of memory");
+    if (rc == CB_OK)
+        return rc;
+    return cert_info_from_pem_openssl(pem, len, out, err);
+}
+
+int cert_info_from_pem_openssl(const char *pem, size_t len,
+                               struct cert_info *out, struct cb_err *err)
 {
     X509 *x = NULL;
     int rc;
@@ -334,6 +359,7 @@ void cert_info_free(struct cert_info *ci)
     free(ci->common_name);
     free(ci->issuer_cn);
     free(ci->key_type);
+    free(ci->ocsp_url);
     strvec_clear(&ci->dns);
     strvec_clear(&ci->ips);
     memset(ci, 0, sizeof(*ci));

@@ -27,11 +27,16 @@ struct cert_info {
     char *common_name;       /* subject CN or NULL */
     char *issuer_cn;         /* issuer CN or NULL */
     char *key_type;          /* "RSA" or "ECDSA" (as printed by certificates) */
+    char *ocsp_url;          /* first OCSP responder URL of the AIA, or NULL */
 };
 
-/* Parse the first certificate of a PEM text / file. */
+/* Parse the first certificate of a PEM text / file (through
+ * crypto/x509_lite.h when it can, OpenSSL otherwise: same result). */
 int cert_info_from_pem(const char *pem, size_t len, struct cert_info *out,
                        struct cb_err *err);
+/* The same through OpenSSL's X509 parser only (the reference). */
+int cert_info_from_pem_openssl(const char *pem, size_t len,
+                               struct cert_info *out, struct cb_err *err);
 int cert_info_load(const char *path, struct cert_info *out,
                    struct cb_err *err);
 void cert_info_free(struct cert_info *ci);

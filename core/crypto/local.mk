@@ -3,6 +3,7 @@ libcbcore_la_SOURCES += \
 	core/crypto/key.c core/crypto/key.h \
 	core/crypto/csr.c core/crypto/csr.h \
 	core/crypto/cert.c core/crypto/cert.h \
+	core/crypto/x509_lite.c core/crypto/x509_lite.h \
 	core/crypto/ocsp.c core/crypto/ocsp.h
 
 check_PROGRAMS += tests/unit/test_key

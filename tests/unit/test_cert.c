@@ -6,6 +6,7 @@
 
 #include "crypto/cert.h"
 #include "crypto/key.h"
+#include "crypto/x509_lite.h"
 #include "tap.h"
 #include "test_acme_certgen.h"
 
@@ -173,6 +174,142 @@ static void test_matches(void)
     OPENSSL_free(der);
 }
 
+/* "label: what" in a static buffer (test names only) */
+static const char *nm(const char *label, const char *what)
+{
+    static char buf[160];
+
+    snprintf(buf, sizeof(buf), "x509_lite same as OpenSSL, %s: %s", label,
+             what);
+    return buf;
+}
+
+static int same_vec(const struct strvec *a, const struct strvec *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->v[i], b->v[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The DER reader must give exactly what OpenSSL gives, and must really
+ * be the one used for these ordinary certificates. */
+static void test_lite_same(const char *label, const char *pem)
+{
+    struct cb_err err = { 0 };
+    struct cert_info lite, ref;
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    int rc;
+
+    rc = x509_lite_pem_der(pem, strlen(pem), &der, &der_len);
+    is_int(rc, 0, "x509_lite: PEM decoded");
+    rc = der ? x509_lite_info(der, der_len, &lite) : -1;
+    is_int(rc, 0, "x509_lite: DER read without OpenSSL");
+    if (rc != 0)
+        memset(&lite, 0, sizeof(lite));
+    is_int(cert_info_from_pem_openssl(pem, strlen(pem), &ref, &err), 0,
+           "OpenSSL reference parsed");
+    ok(same_str(lite.serial_hex, ref.serial_hex), nm(label, "serial"));
+    ok(lite.not_before == ref.not_before && lite.not_after == ref.not_after,
+       nm(label, "validity dates"));
+    ok(same_vec(&lite.dns, &ref.dns) && same_vec(&lite.ips, &ref.ips),
+       nm(label, "SANs (DNS and IP)"));
+    ok(same_str(lite.common_name, ref.common_name) &&
+           same_str(lite.issuer_cn, ref.issuer_cn),
+       nm(label, "subject and issuer CN"));
+    ok(same_str(lite.key_type, ref.key_type), nm(label, "key type"));
+    ok(same_str(lite.ocsp_url, ref.ocsp_url), nm(label, "OCSP URL"));
+    if (der && der_len > 10) {
+        struct cert_info cut;
+
+        is_int(x509_lite_info(der, der_len - 7, &cut), CB_ERR_NOT_SUPPORTED,
+               nm(label, "truncated DER is left to OpenSSL"));
+        der[0] = 0x31;
+        is_int(x509_lite_info(der, der_len, &cut), CB_ERR_NOT_SUPPORTED,
+               nm(label, "not a SEQUENCE: left to OpenSSL"));
+    }
+    cert_info_free(&lite);
+    cert_info_free(&ref);
+    free(der);
+}
+
+/* A certificate with an OCSP URL and a negative serial (left to OpenSSL
+ * by the reader): cert_info_from_pem still answers like OpenSSL. */
+static void test_lite_fallback(void)
+{
+    X509 *x = X509_new();
+    X509_NAME *n = X509_NAME_new();
+    ASN1_INTEGER *serial = ASN1_INTEGER_new();
+    X509_EXTENSION *ext;
+    X509V3_CTX ctx;
+    BIO *bio = BIO_new(BIO_s_mem());
+    struct cert_info a, b;
+    struct cb_err err = { 0 };
+    char *data = NULL, *pem = NULL;
+    long len;
+
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+                               (const unsigned char *)"ocsp.test", -1, -1, 0);
+    X509_set_version(x, X509_VERSION_3);
+    ASN1_INTEGER_set(serial, 4242);
+    X509_set_serialNumber(x, serial);
+    X509_set_subject_name(x, n);
+    X509_set_issuer_name(x, n);
+    ASN1_TIME_set(X509_getm_notBefore(x), 1700000000);
+    ASN1_TIME_set(X509_getm_notAfter(x), 4102444800);   /* 2100: GenTime */
+    X509_set_pubkey(x, int_key);
+    X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+    ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_info_access,
+                              "OCSP;URI:http://127.0.0.1:4002/ocsp");
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    X509_sign(x, int_key, EVP_sha256());
+    PEM_write_bio_X509(bio, x);
+    len = BIO_get_mem_data(bio, &data);
+    pem = len > 0 ? strndup(data, (size_t)len) : NULL;
+    test_lite_same("RSA, AIA, GeneralizedTime", pem ? pem : "");
+    is_int(cert_info_from_pem(pem, strlen(pem), &a, &err), 0, "parsed");
+    is_str(a.ocsp_url, "http://127.0.0.1:4002/ocsp", "OCSP URL read");
+    is_int(a.not_after, 4102444800, "GeneralizedTime after 2049");
+    cert_info_free(&a);
+
+    /* negative serial: the reader declines, OpenSSL answers */
+    ASN1_INTEGER_set(serial, -5);
+    X509_set_serialNumber(x, serial);
+    X509_sign(x, int_key, EVP_sha256());
+    (void)BIO_reset(bio);
+    PEM_write_bio_X509(bio, x);
+    len = BIO_get_mem_data(bio, &data);
+    free(pem);
+    pem = len > 0 ? strndup(data, (size_t)len) : NULL;
+    {
+        unsigned char *der = NULL;
+        size_t dl = 0;
+
+        x509_lite_pem_der(pem, strlen(pem), &der, &dl);
+        is_int(der ? x509_lite_info(der, dl, &b) : 0, CB_ERR_NOT_SUPPORTED,
+               "negative serial left to OpenSSL");
+        free(der);
+    }
+    is_int(cert_info_from_pem(pem, strlen(pem), &a, &err), 0,
+           "negative serial still parsed");
+    is_str(a.serial_hex, "-5", "negative serial as OpenSSL prints it");
+    cert_info_free(&a);
+    free(pem);
+    BIO_free(bio);
+    ASN1_INTEGER_free(serial);
+    X509_NAME_free(n);
+    X509_free(x);
+}
+
 int main(void)
 {
     make_chain();
@@ -180,6 +317,10 @@ int main(void)
     test_split();
     test_info();
     test_matches();
+    test_lite_same("EC leaf, DNS+IP SANs", leaf_pem);
+    test_lite_same("RSA intermediate, long serial", int_pem);
+    test_lite_same("EC P-384 root", root_pem);
+    test_lite_fallback();
     free(leaf_pem);
     free(int_pem);
     free(root_pem);
