@@ -475,6 +475,47 @@ out:
     return r;
 }
 
+/* Certbot's CredentialsConfiguration.require: one message for every
+ * missing or empty key, each with its label. */
+static int host_credentials_require(struct cb_handle *h, const char *path_opt,
+                                    const char *const *keys_labels)
+{
+    struct strvec missing = {0};
+    const char *path = NULL;
+    char *joined = NULL;
+    int r;
+
+    if (!h || !path_opt || !keys_labels)
+        return CB_ERR_INVAL;
+    r = creds_load(h, path_opt, &path);
+    if (r != CB_OK)
+        return r;
+    for (size_t i = 0; keys_labels[i] && keys_labels[i + 1]; i += 2) {
+        char *full = plugin_option_dest(h->plugin->name, keys_labels[i]);
+        const char *v = full ? co_get(configobj_root(h->creds), full) : NULL;
+
+        if (!full) {
+            r = hfail(h, CB_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        if (!v || !v[0])
+            strvec_pushf(&missing, "Property \"%s\" %s (should be %s).",
+                         full, v ? "not set" : "not found",
+                         keys_labels[i + 1]);
+        free(full);
+    }
+    if (missing.n == 0)
+        goto out;
+    joined = strvec_join(&missing, "\n * ");
+    r = hfail(h, CB_ERR_PLUGIN, "Missing %s in credentials configuration "
+              "file %s:\n * %s", missing.n == 1 ? "property" : "properties",
+              path, joined ? joined : "");
+out:
+    free(joined);
+    strvec_clear(&missing);
+    return r;
+}
+
 /* ------------------------------------------------------------ http */
 
 static int http_client_get(struct cb_handle *h)
@@ -486,7 +527,10 @@ static int http_client_get(struct cb_handle *h)
 
     if (h->http)
         return CB_OK;
-    o.verify_ssl = !config_bool(h->cfg, "no_verify_ssl");
+    /* --no-verify-ssl is about the ACME server only; a DNS provider's API
+     * is always verified (Certbot's provider libraries do the same), with
+     * REQUESTS_CA_BUNDLE as the way to trust a private CA. */
+    o.verify_ssl = 1;
     o.user_agent = (ua && ua[0]) ? ua : "CertbotACMEClient/" PACKAGE_VERSION;
     r = http_client_new(&o, &h->http, &e);
     if (r != CB_OK)
@@ -726,6 +770,31 @@ static int host_dns_base_domains(struct cb_handle *h, const char *domain,
     return CB_OK;
 }
 
+/* The same guesses as a borrowed NULL-terminated array (ABI 1.1: a
+ * plugin cannot make the cb_strlist the call above fills). */
+static const char *const *host_dns_domain_guesses(struct cb_handle *h,
+                                                  const char *domain)
+{
+    const char **v;
+    const char *p = domain;
+    size_t n = 0;
+
+    if (!h || !domain)
+        return NULL;
+    v = arena_alloc(&h->life, (MAX_LABELS + 1) * sizeof(*v));
+    while (v && p && n < MAX_LABELS) {
+        const char *dot = strchr(p, '.');
+
+        v[n] = arena_memdup0(&h->life, p, strlen(p));
+        if (!v[n++])
+            return NULL;
+        p = dot ? dot + 1 : NULL;
+    }
+    if (v)
+        v[n] = NULL;
+    return v;
+}
+
 static int host_write_file(struct cb_handle *h, const char *path,
                            const void *data, size_t len, uint32_t mode)
 {
@@ -835,6 +904,8 @@ static const struct cb_host host_table = {
     .strlist_add = host_strlist_add,
     .strlist_len = host_strlist_len,
     .strlist_get = host_strlist_get,
+    .credentials_require = host_credentials_require,
+    .dns_domain_guesses = host_dns_domain_guesses,
 };
 
 const struct cb_host *plugin_host_table(void)

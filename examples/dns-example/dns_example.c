@@ -43,7 +43,14 @@ static int ex_setup(void *ctx)
 {
     struct ex *ex = ctx;
 
+    static const char *const need[] = {"api-token", "Example API token",
+                                       NULL};
+
     ex->api = ex->host->opt_str(ex->h, "endpoint");
+    /* ABI 1.1 names every missing key with its label; 1.0 cores lack it */
+    if (CB_HAS(ex->host, struct cb_host, credentials_require) &&
+        ex->host->credentials_require(ex->h, "credentials", need) != CB_OK)
+        return CB_ERR_PLUGIN;
     return ex->host->credentials_get(ex->h, "credentials", "api-token",
                                      &ex->token);
 }

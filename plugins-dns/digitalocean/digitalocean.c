@@ -283,6 +283,15 @@ static int do_setup(void *ctx)
     int r;
 
     d->api = env && env[0] ? env : DO_DEFAULT_API;
+    /* Certbot's labelled "Missing property" message (ABI 1.1 cores) */
+    if (CB_HAS(d->host, struct cb_host, credentials_require)) {
+        static const char *const required[] = {
+            "token", "API token for DigitalOcean account", NULL};
+
+        r = d->host->credentials_require(d->h, "credentials", required);
+        if (r != CB_OK)
+            return r;
+    }
     r = d->host->credentials_get(d->h, "credentials", "token", &token);
     if (r != CB_OK)
         return r;

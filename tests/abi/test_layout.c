@@ -145,7 +145,14 @@ AT(cb_host, checkpoint_rollback, 200);
 AT(cb_host, strlist_add, 208);
 AT(cb_host, strlist_len, 216);
 AT(cb_host, strlist_get, 224);
+#ifdef CB_LAYOUT_FROZEN
 SIZE(cb_host, 232);
+#else
+/* ABI 1.1 appended these */
+AT(cb_host, credentials_require, 232);
+AT(cb_host, dns_domain_guesses, 240);
+SIZE(cb_host, 248);
+#endif
 #endif
 
 /* Values are ABI too: enums are stored as uint32_t / int. */

@@ -29,7 +29,7 @@ export CERTBOT_PLUGIN_PATH="$pdir"
 run cbn certonly --standalone -d broken-ok.test
 is "$RC" 0 "standalone issues a certificate next to broken plugins" || show_run
 ok "the lineage exists" test -L "$C/live/broken-ok.test/fullchain.pem"
-has "$ERR" "$pdir/abi-major.so: built for plugin ABI 2.0; this certbot provides ABI 1.0 (rebuild the plugin or install a matching package)" \
+has "$ERR" "$pdir/abi-major.so: built for plugin ABI 2.0; this certbot provides ABI 1.1 (rebuild the plugin or install a matching package)" \
     "ABI 2.0 plugin refused naming the file and both versions"
 has "$ERR" "$pdir/abi-nodesc.so: not a certbot plugin (no certbot_plugin_desc symbol)" \
     "a .so without a descriptor is refused with its reason"

@@ -171,8 +171,8 @@ fail_run empty.ini c1.do.test
 is "$RC" 1 "A-271 no dns_digitalocean_token -> exit 1"
 has "$ERR" "Missing property in credentials configuration file $T/creds/empty.ini:" \
     "A-271 missing token: Missing property ..."
-has "$ERR" '* Property "dns_digitalocean_token" not found' \
-    "A-271 missing token: names dns_digitalocean_token"
+has "$ERR" '* Property "dns_digitalocean_token" not found (should be API token for DigitalOcean account).' \
+    "A-271 missing token: names dns_digitalocean_token and its label"
 fail_run missing.ini c2.do.test
 is "$RC" 1 "A-273 nonexistent credentials file -> exit 1"
 has "$ERR" "File not found: $T/creds/missing.ini" \

@@ -104,4 +104,16 @@ is "$RC" 1 "A-279 wrong token: exit 1"
 has "$ERR" "Example DNS API returned HTTP 401 for POST _acme-challenge.bad.ex.test" \
     "A-279 wrong token: the plugin's message"
 
+# ABI 1.1's credentials_require: Certbot's labelled message
+printf '# no token\n' >"$T/empty.ini"
+chmod 0600 "$T/empty.ini"
+run cbn certonly -a dns-example --dns-example-credentials "$T/empty.ini" \
+    --dns-example-endpoint "https://127.0.0.1:$MOCK_PORT/v1" \
+    --dns-example-propagation-seconds 0 -d none.ex.test
+is "$RC" 1 "A-271 no api token: exit 1"
+has "$ERR" "Missing property in credentials configuration file $T/empty.ini:" \
+    "A-271 Missing property ..."
+has "$ERR" '* Property "dns_example_api_token" not found (should be Example API token).' \
+    "A-271 ... naming the key and its label"
+
 done_testing

@@ -355,7 +355,51 @@ static void test_credentials(const struct cb_host *host, struct cb_handle *h,
     plugin_handle_end(h, CB_ERR_PLUGIN, &err);
     snprintf(want, sizeof(want), "Path is a directory: %s", base);
     is_str(err.msg, want, "directory message");
+    cb_err_reset(&err);
+
+    /* ABI 1.1: every missing key at once, with its label */
+    {
+        static const char *const one[] = {"api-token", "Example API token",
+                                          NULL};
+        static const char *const three[] = {"api-token", "Example API token",
+                                            "other", "the other thing",
+                                            "empty", "an empty one", NULL};
+
+        ok(CB_HAS(host, struct cb_host, credentials_require),
+           "the core offers credentials_require (ABI 1.1)");
+        config_set(cfg, "abi_valid_credentials", in_base("creds.ini"),
+                   CONFIG_ARGV);
+        plugin_handle_begin(h);
+        is_int(host->credentials_require(h, "credentials", one), CB_OK,
+               "credentials_require: present key");
+        is_int(host->credentials_require(h, "credentials", three),
+               CB_ERR_PLUGIN, "credentials_require: missing keys");
+        plugin_handle_end(h, CB_ERR_PLUGIN, &err);
+        snprintf(want, sizeof(want),
+                 "Missing properties in credentials configuration file %s:\n"
+                 " * Property \"abi_valid_other\" not found (should be the "
+                 "other thing).\n"
+                 " * Property \"abi_valid_empty\" not set (should be an "
+                 "empty one).", in_base("creds.ini"));
+        is_str(err.msg, want, "credentials_require message (Certbot's)");
+        cb_err_reset(&err);
+    }
     config_set(cfg, "abi_valid_credentials", NULL, CONFIG_ARGV);
+}
+
+static void test_domain_guesses(const struct cb_host *host,
+                                struct cb_handle *h)
+{
+    const char *const *g;
+
+    ok(CB_HAS(host, struct cb_host, dns_domain_guesses),
+       "the core offers dns_domain_guesses (ABI 1.1)");
+    plugin_handle_begin(h);
+    g = host->dns_domain_guesses(h, "a.b.example.com");
+    ok(g && g[0] && g[1] && g[2] && g[3] && !g[4], "four guesses");
+    is_str(g ? g[0] : NULL, "a.b.example.com", "the name itself first");
+    is_str(g ? g[2] : NULL, "example.com", "then its parents");
+    is_str(g ? g[3] : NULL, "com", "down to the TLD");
 }
 
 /* One-shot HTTP server in a child process on a loopback port: reads the
@@ -526,6 +570,7 @@ int main(void)
     test_processes(plugin_host_table(), h);
     test_files(plugin_host_table(), h);
     test_credentials(plugin_host_table(), h, cfg);
+    test_domain_guesses(plugin_host_table(), h);
     test_http(plugin_host_table(), h);
     plugin_handle_free(h);
     test_generic_dns(dns, cfg);

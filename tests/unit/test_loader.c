@@ -156,12 +156,12 @@ static void test_reasons(void)
 
     snprintf(want, sizeof(want),
              "plugin %s: built for plugin ABI 2.0; this certbot provides ABI "
-             "1.0 (rebuild the plugin or install a matching package)",
+             "1.1 (rebuild the plugin or install a matching package)",
              path2(d, "abi-major.so"));
     is_str(reason(reg, "abi-major"), want, "major mismatch refused");
     snprintf(want, sizeof(want),
-             "plugin %s: built for plugin ABI 1.1; this certbot provides ABI "
-             "1.0 (upgrade certbot)", path2(d, "abi-minor.so"));
+             "plugin %s: built for plugin ABI 1.2; this certbot provides ABI "
+             "1.1 (upgrade certbot)", path2(d, "abi-minor.so"));
     is_str(reason(reg, "abi-minor"), want, "newer minor refused");
     snprintf(want, sizeof(want),
              "plugin %s: not a certbot plugin (no certbot_plugin_desc "

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define CB_ABI_MAJOR 1
-#define CB_ABI_MINOR 0
+#define CB_ABI_MINOR 1
 
 /* A plugin may target an older core by defining this lower before including
  * any certbot header; it must then guard newer host calls with CB_HAS. */

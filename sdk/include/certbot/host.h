@@ -104,6 +104,21 @@ struct cb_host {
     int (*strlist_add)(struct cb_strlist *l, const char *s);
     size_t (*strlist_len)(const struct cb_strlist *l);
     const char *(*strlist_get)(const struct cb_strlist *l, size_t i);
+
+    /* ---- ABI 1.1 (check with CB_HAS(host, struct cb_host, member)) ---- */
+
+    /* Certbot's CredentialsConfiguration.require: keys_labels is
+     * {key, label, key, label, ..., NULL} ("api-token", "Example API
+     * token").  Fails with one message naming every key missing or empty
+     * from the INI ("Missing property in credentials configuration file
+     * X:\n * Property \"dns_x_api_token\" not found (should be Example
+     * API token).").  Afterwards credentials_get returns those values. */
+    int (*credentials_require)(struct cb_handle *h, const char *path_opt,
+                               const char *const *keys_labels);
+    /* Certbot's base_domain_name_guesses: "a.b.c" gives {"a.b.c", "b.c",
+     * "c", NULL}.  Borrowed until destroy; NULL when out of memory. */
+    const char *const *(*dns_domain_guesses)(struct cb_handle *h,
+                                             const char *domain);
 };
 
 #endif
