@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <curl/curl.h>
 
 #include "cli/config.h"
 #include "cli/help.h"
@@ -17,6 +16,7 @@
 #include "cmd/cmd.h"
 #include "lifecycle/startup.h"
 #include "plugin/loader.h"
+#include "util/curl_lazy.h"
 #include "util/display.h"
 #include "util/interrupt.h"
 #include "util/log.h"
@@ -87,7 +87,6 @@ int main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN);
     interrupt_install();
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     r = plugin_registry_load(&reg, &err);
     if (r != CB_OK) {
         fprintf(stderr, "%s\n", cb_err_msg(&err));
@@ -173,6 +172,6 @@ out:
     log_close();
     config_free(cfg);
     plugin_registry_free(reg);
-    curl_global_cleanup();
+    cb_curl_unload();
     return status;
 }

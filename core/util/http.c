@@ -1,8 +1,8 @@
 #include "util/http.h"
+#include "util/curl_lazy.h"
 #include "util/interrupt.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,10 +44,10 @@ int http_client_new(const struct http_opts *opts, struct http_client **out,
 
     *out = NULL;
     if (!http_global_ready) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            rc = cb_err_set(err, CB_ERR_NET, "cannot initialise libcurl");
+        rc = cb_curl_load(err);
+        if (rc != CB_OK)
             goto out;
-        }
+        rc = CB_ERR_NOMEM;
         http_global_ready = 1;
     }
     c = calloc(1, sizeof(*c));
@@ -579,6 +579,8 @@ long http_resp_retry_after(const struct http_resp *resp, long dflt)
             return secs;
         return dflt;
     }
+    if (cb_curl_load(&(struct cb_err){0}) != CB_OK)
+        return dflt;
     when = curl_getdate(v, NULL);
     if (when == (time_t)-1)
         return dflt;

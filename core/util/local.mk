@@ -7,4 +7,5 @@ libcbcore_la_SOURCES += \
 libcbcore_la_SOURCES += core/util/log.c core/util/log.h \
 	core/util/display.c core/util/display.h
 # core/util/http.c (acme room)
-libcbcore_la_SOURCES += core/util/http.c core/util/http.h
+libcbcore_la_SOURCES += core/util/http.c core/util/http.h \
+	core/util/curl_lazy.c core/util/curl_lazy.h
