@@ -4,8 +4,13 @@
 
 #include "acme/session.h"
 
+/* Certbot waits 1 s, then polls every 3 s (or the Retry-After): the
+ * time budget of max_polls polls.  We poll with acme_backoff() up to
+ * that 3 s interval instead (Retry-After still wins), within the same
+ * budget. */
 #define AUTHZ_FIRST_WAIT_S 1.0
 #define AUTHZ_DEFAULT_POLL_S 3L
+#define AUTHZ_EXTRA_ROUNDS 16     /* back-off rounds before the cap */
 
 static void authz_challenge_free(struct acme_challenge *ch)
 {
@@ -100,7 +105,7 @@ static int authz_fetch(struct acme_client *c, const char *url,
     if (rc < 0)
         goto out;
     if (retry_after)
-        *retry_after = http_resp_retry_after(&resp, AUTHZ_DEFAULT_POLL_S);
+        *retry_after = http_resp_retry_after(&resp, -1);
     rc = authz_parse(url, reply, out);
     if (rc == CB_ERR_NOMEM)
         cb_err_set(err, rc, "out of memory");
@@ -159,25 +164,36 @@ static int authz_settled(const struct acme_authz *a)
            strcmp(a->status, "processing") != 0;
 }
 
+/* The end of Certbot's polling time for max_polls polls. */
+static double authz_deadline(int max_polls)
+{
+    return acme_now() + AUTHZ_FIRST_WAIT_S +
+           (double)(max_polls - 1) * (double)AUTHZ_DEFAULT_POLL_S;
+}
+
 int acme_authz_poll_many(struct acme_client *c, const char *const *urls,
                          size_t n, int max_polls, struct acme_authz *outs,
                          struct cb_err *err)
 {
     size_t left = n;
-    int rc = CB_OK;
+    double deadline;
+    int rc = CB_OK, attempt = 0;
 
     for (size_t i = 0; i < n; i++)
         memset(&outs[i], 0, sizeof(outs[i]));
     if (max_polls <= 0)
         max_polls = 1;
-    /* Certbot's rhythm, for all authorizations at once: 1 s, then the
-     * longest Retry-After of the round (default 3 s). */
-    acme_sleep(AUTHZ_FIRST_WAIT_S);
-    for (int round = 0; round < max_polls && left > 0; round++) {
-        long wait = 0;
+    deadline = authz_deadline(max_polls);
+    /* All authorizations at once, each round after the longest
+     * Retry-After of the last round, or the back-off. */
+    acme_sleep(acme_backoff(attempt++, (double)AUTHZ_DEFAULT_POLL_S));
+    for (int round = 0; round < max_polls + AUTHZ_EXTRA_ROUNDS && left > 0;
+         round++) {
+        long wait = -1;
+        double w;
 
         for (size_t i = 0; i < n; i++) {
-            long ra = AUTHZ_DEFAULT_POLL_S;
+            long ra = -1;
 
             if (outs[i].status && authz_settled(&outs[i]))
                 continue;
@@ -190,8 +206,13 @@ int acme_authz_poll_many(struct acme_client *c, const char *const *urls,
             else if (ra > wait)
                 wait = ra;
         }
-        if (left > 0 && round + 1 < max_polls)
-            acme_sleep((double)wait);
+        if (left == 0)
+            break;
+        w = wait > 0 ? (double)wait
+                     : acme_backoff(attempt++, (double)AUTHZ_DEFAULT_POLL_S);
+        if (acme_now() + w > deadline)
+            break;
+        acme_sleep(w);
     }
     for (size_t i = 0; i < n && left > 0; i++) {
         if (!authz_settled(&outs[i])) {
@@ -208,18 +229,26 @@ out:
 int acme_authz_poll(struct acme_client *c, const char *url, int max_polls,
                     struct acme_authz *out, struct cb_err *err)
 {
-    long retry_after = AUTHZ_DEFAULT_POLL_S;
-    int rc = CB_OK;
+    long retry_after = -1;
+    double deadline;
+    int rc = CB_OK, attempt = 0;
 
     memset(out, 0, sizeof(*out));
     if (max_polls <= 0)
         max_polls = 1;
-    /* Validation takes a moment; Certbot waits 1 s before the first look. */
-    acme_sleep(AUTHZ_FIRST_WAIT_S);
-    for (int i = 0; i < max_polls; i++) {
+    deadline = authz_deadline(max_polls);
+    acme_sleep(acme_backoff(attempt++, (double)AUTHZ_DEFAULT_POLL_S));
+    for (int i = 0; i < max_polls + AUTHZ_EXTRA_ROUNDS; i++) {
         if (i > 0) {
+            double w = retry_after > 0
+                           ? (double)retry_after
+                           : acme_backoff(attempt++,
+                                          (double)AUTHZ_DEFAULT_POLL_S);
+
+            if (acme_now() + w > deadline)
+                break;
             acme_authz_free(out);
-            acme_sleep((double)retry_after);
+            acme_sleep(w);
         }
         rc = authz_fetch(c, url, out, &retry_after, err);
         if (rc < 0)

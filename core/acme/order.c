@@ -7,7 +7,7 @@
 #include "acme/session.h"
 #include "crypto/cert.h"
 
-#define ORDER_DEFAULT_POLL_S 1L
+#define ORDER_DEFAULT_POLL_S 1L    /* Certbot's interval: the back-off cap */
 #define ORDER_DEFAULT_TIMEOUT_S 90L
 
 void acme_order_free(struct acme_order *o)
@@ -173,11 +173,15 @@ static int order_invalid(struct acme_client *c, const struct acme_order *o,
                       "was provided by the server.");
 }
 
-/* Sleep for the server's hint, but never past the deadline. */
-static void order_wait(long retry_after, double deadline)
+/* Sleep for the server's hint (or the back-off when it gave none), but
+ * never past the deadline. */
+static void order_wait(long retry_after, int *attempt, double deadline)
 {
     double left = deadline - acme_now();
-    double wait = (double)retry_after;
+    double wait = retry_after > 0
+                      ? (double)retry_after
+                      : acme_backoff((*attempt)++,
+                                     (double)ORDER_DEFAULT_POLL_S);
 
     if (wait > left)
         wait = left;
@@ -216,7 +220,7 @@ static int order_post_finalize(struct acme_client *c, struct acme_order *o,
         rc = cb_err_set(err, rc, "%s", local.msg);
         goto out;
     }
-    *retry_after = http_resp_retry_after(&resp, ORDER_DEFAULT_POLL_S);
+    *retry_after = http_resp_retry_after(&resp, -1);
     rc = order_update(o, reply);
     if (rc < 0)
         rc = cb_err_set(err, rc, "%s: the server returned a malformed order",
@@ -234,8 +238,8 @@ int acme_order_finalize(struct acme_client *c, struct acme_order *o,
 {
     char *csr_b64 = b64url_encode(csr_der, csr_len);
     double deadline;
-    long retry_after = ORDER_DEFAULT_POLL_S;
-    int finalized, tried = 0, not_ready = 0, rc;
+    long retry_after = -1;
+    int finalized, tried = 0, not_ready = 0, attempt = 0, rc;
 
     if (timeout_s <= 0)
         timeout_s = ORDER_DEFAULT_TIMEOUT_S;
@@ -269,8 +273,8 @@ int acme_order_finalize(struct acme_client *c, struct acme_order *o,
         }
         if (acme_now() >= deadline)
             break;
-        order_wait(retry_after, deadline);
-        rc = order_fetch(c, o, ORDER_DEFAULT_POLL_S, &retry_after, err);
+        order_wait(retry_after, &attempt, deadline);
+        rc = order_fetch(c, o, -1, &retry_after, err);
         if (rc < 0)
             goto out;
     }

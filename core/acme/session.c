@@ -41,6 +41,15 @@ void acme_sleep(double seconds)
         ts = rem;
 }
 
+double acme_backoff(int attempt, double cap)
+{
+    double w = ACME_BACKOFF_FIRST_S;
+
+    for (int i = 0; i < attempt && w < cap; i++)
+        w *= 2;
+    return w < cap ? w : cap;
+}
+
 char *acme_json_strdup(const json_t *obj, const char *name)
 {
     const char *s = json_string_value(json_object_get(obj, name));

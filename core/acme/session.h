@@ -58,6 +58,14 @@ char *acme_json_strdup(const json_t *obj, const char *name);
 
 /* Sleep for seconds (fractions allowed); interrupted sleeps resume. */
 void acme_sleep(double seconds);
+
+/* The wait before poll number attempt (0, 1, ...) when the server gave
+ * no Retry-After: 50 ms, doubling, at most cap seconds.  A CA that
+ * validates in milliseconds (pebble; Boulder's HTTP-01 often) is seen
+ * at once instead of after a fixed second; a slow one is polled no
+ * more often than before once the back-off reaches the cap. */
+#define ACME_BACKOFF_FIRST_S 0.05
+double acme_backoff(int attempt, double cap);
 /* Monotonic clock in seconds. */
 double acme_now(void);
 
