@@ -68,19 +68,25 @@ static const unsigned char OID_EC[] = {0x2a, 0x86, 0x48, 0xce,
 
 /* ---------------------------------------------------------------- PEM */
 
+/* base64 alphabet -> value, -1 elsewhere (a table: this loop runs over
+ * every certificate renew reads) */
+static signed char b64_tab[256];
+static int b64_ready;
+
+static void b64_init(void)
+{
+    static const char alpha[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    memset(b64_tab, -1, sizeof(b64_tab));
+    for (int i = 0; i < 64; i++)
+        b64_tab[(unsigned char)alpha[i]] = (signed char)i;
+    b64_ready = 1;
+}
+
 static int b64_val(unsigned char c)
 {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
+    return b64_tab[c];
 }
 
 int x509_lite_pem_der(const char *pem, size_t len, unsigned char **der,
@@ -95,6 +101,8 @@ int x509_lite_pem_der(const char *pem, size_t len, unsigned char **der,
 
     *der = NULL;
     *der_len = 0;
+    if (!b64_ready)
+        b64_init();
     if (!b || (size_t)(pem + len - b) < sizeof(begin) - 1 ||
         memcmp(b, begin, sizeof(begin) - 1) != 0)
         return UNSUP;
