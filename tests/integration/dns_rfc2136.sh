@@ -6,6 +6,8 @@
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
 
+# named and tsig-keygen live in sbin, which a user's PATH may lack.
+PATH=$PATH:/usr/sbin:/sbin
 for t in named tsig-keygen dig nsupdate; do
     command -v "$t" >/dev/null 2>&1 || skip_all "$t not installed (bind9)"
 done
@@ -38,7 +40,7 @@ options {
     pid-file "$NS/named.pid";
     session-keyfile "$NS/session.key";
     listen-on port $NAMED_PORT { 127.0.0.1; };
-    listen-on-v6 { none; };
+    listen-on-v6 port $NAMED_PORT { ::1; };
     recursion no;
     dnssec-validation no;
     notify no;
@@ -133,8 +135,10 @@ has "$(tr -s ' \n' ' ' <<<"$OUT")" \
 # ------------------------------------------------ A-268: wildcard + base
 creds "$CR/sha256.ini" sha256
 mark=$(named_log_mark)
-# Watch the records while certbot waits for propagation (4 s).
-rfc --dns-rfc2136-credentials "$CR/sha256.ini" \
+# Watch the records while certbot waits for propagation (4 s).  The
+# core's propagation check would see them at named at once and go on, so
+# this run does without it (CERTBOT_DNS_RESOLVER=none: a plain sleep).
+CERTBOT_DNS_RESOLVER=none rfc --dns-rfc2136-credentials "$CR/sha256.ini" \
     --dns-rfc2136-propagation-seconds 4 \
     -d example.test -d '*.example.test' </dev/null \
     >"$T/a268.out" 2>"$T/a268.err" &
@@ -156,6 +160,15 @@ is "$(wc -l <<<"$seen") $(cut -d' ' -f1 <<<"$seen" | sort -u)" "2 120" \
     "A-268 during validation named serves both TXT records with TTL 120"
 is "$(txt _acme-challenge.example.test)" "" \
     "A-268 the TXT records are gone afterwards"
+# named's journal of example.test holds exactly this run's changes.
+if command -v named-journalprint >/dev/null 2>&1; then
+    jnl=$(named-journalprint "$NS/example.test.db.jnl" 2>&1)
+    is "$(grep -cE '^add _acme-challenge\.example\.test\.[[:space:]]+120[[:space:]]+IN[[:space:]]+TXT' <<<"$jnl") $(grep -cE '^del _acme-challenge\.example\.test\.[[:space:]]+120[[:space:]]+IN[[:space:]]+TXT' <<<"$jnl")" \
+        "2 2" "A-268 named's journal: two TXT records added with TTL 120, both deleted" ||
+        diag "$jnl"
+else
+    skip "named-journalprint not installed"
+fi
 has "$OUT" "Waiting 4 seconds for DNS changes to propagate" \
     "A-270 the wait is announced with the configured seconds"
 log=$(named_log_since "$mark")
@@ -248,6 +261,18 @@ for a in sha224 sha384; do
             "hmac-$a: refused with a clear message (ldns cannot sign with it)"
     fi
 done
+
+# An IPv6 literal is a valid server too (when ::1 is up).
+if dig +norecurse +time=2 +tries=1 -p "$NAMED_PORT" @::1 +short SOA example.test \
+        2>/dev/null | grep -q hostmaster; then
+    creds "$CR/v6.ini" sha256
+    sed -i 's/^dns_rfc2136_server = .*/dns_rfc2136_server = ::1/' "$CR/v6.ini"
+    run rfc --dns-rfc2136-credentials "$CR/v6.ini" \
+        --dns-rfc2136-propagation-seconds 1 -d v6.example.test
+    is "$RC" 0 "dns_rfc2136_server = ::1: issued over IPv6" || show_run
+else
+    skip "named is not reachable on ::1"
+fi
 
 # --------------------------------------- A-271: missing credentials keys
 new_dirs
