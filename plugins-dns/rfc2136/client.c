@@ -281,7 +281,7 @@ int rfc2136_update(const struct rfc2136_server *s, const char *zone,
     }
     rr = NULL;
     q = ldns_update_pkt_new(zname, LDNS_RR_CLASS_IN, NULL, up, NULL);
-    zname = NULL; /* owned by q (or freed by ldns on failure) */
+    zname = NULL; /* q owns it now (a failed allocation loses it) */
     if (!q) {
         msgf(msg, msg_len, "out of memory");
         goto out;
