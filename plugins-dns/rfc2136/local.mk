@@ -6,3 +6,4 @@ dns_rfc2136_la_SOURCES = plugins-dns/rfc2136/rfc2136.c \
 dns_rfc2136_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) $(LDNS_CFLAGS)
 dns_rfc2136_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
 dns_rfc2136_la_LIBADD = $(LDNS_LIBS)
+EXTRA_DIST += plugins-dns/rfc2136/README.md
