@@ -353,6 +353,19 @@ creds "$CR/renew.ini" sha256
 run rfc --dns-rfc2136-credentials "$CR/renew.ini" \
     --dns-rfc2136-propagation-seconds 1 -d renew.example.test
 is "$RC" 0 "A-276 setup: lineage renew.example.test issued" || show_run
+# With its credentials the stored lineage renews through named (again
+# when pebble happened to reuse the authorization: see below).
+renew_re="updating zone 'example.test/IN': adding an RR at '_acme-challenge.renew.example.test' TXT"
+for _ in 1 2 3; do
+    mark=$(named_log_mark)
+    run cbn renew --force-renewal
+    [ "$RC" = 0 ] || break
+    named_log_since "$mark" | grep -q "$renew_re" && break
+done
+is "$RC" 0 "renew of an rfc2136 lineage with its stored credentials" ||
+    show_run
+like "$(named_log_since "$mark")" "$renew_re" \
+    "renew: the stored plugin and credentials updated named again"
 rm -f "$CR/renew.ini"
 # Pebble creates a new authorization when rand.Intn(100) > AUTHZREUSE, so
 # even at 0 it reuses the valid one 1 time in 100 and the plugin is not
