@@ -4,8 +4,11 @@
 
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #define UNSUP CB_ERR_NOT_SUPPORTED
 
@@ -89,12 +92,15 @@ static int b64_val(unsigned char c)
     return b64_tab[c];
 }
 
-int x509_lite_pem_der(const char *pem, size_t len, unsigned char **der,
-                      size_t *der_len)
+/* The DER of the first PEM block of pem when its label is one of
+ * labels (NULL-terminated); *which gets the index.  Headers, other
+ * labels or odd base64 say UNSUP. */
+static int lite_pem_block(const char *pem, size_t len,
+                          const char *const *labels, int *which,
+                          unsigned char **der, size_t *der_len)
 {
-    static const char begin[] = "-----BEGIN CERTIFICATE-----";
-    static const char end[] = "-----END CERTIFICATE-----";
-    const char *b = memmem(pem, len, "-----BEGIN ", 11), *e, *p;
+    const char *b = memmem(pem, len, "-----BEGIN ", 11), *e, *p = NULL;
+    char endline[64];
     unsigned char *out;
     uint32_t acc = 0;
     size_t bits = 0, n = 0, pad = 0;
@@ -103,11 +109,22 @@ int x509_lite_pem_der(const char *pem, size_t len, unsigned char **der,
     *der_len = 0;
     if (!b64_ready)
         b64_init();
-    if (!b || (size_t)(pem + len - b) < sizeof(begin) - 1 ||
-        memcmp(b, begin, sizeof(begin) - 1) != 0)
+    if (!b)
         return UNSUP;
-    p = b + sizeof(begin) - 1;
-    e = memmem(p, (size_t)(pem + len - p), end, sizeof(end) - 1);
+    for (int i = 0; labels[i] && !p; i++) {
+        size_t ll = strlen(labels[i]);
+
+        if ((size_t)(pem + len - b) >= 11 + ll + 5 &&
+            memcmp(b + 11, labels[i], ll) == 0 &&
+            memcmp(b + 11 + ll, "-----", 5) == 0) {
+            p = b + 11 + ll + 5;
+            *which = i;
+            snprintf(endline, sizeof(endline), "-----END %s-----", labels[i]);
+        }
+    }
+    if (!p)
+        return UNSUP;
+    e = memmem(p, (size_t)(pem + len - p), endline, strlen(endline));
     if (!e)
         return UNSUP;
     out = malloc((size_t)(e - p) / 4 * 3 + 3);
@@ -142,6 +159,15 @@ int x509_lite_pem_der(const char *pem, size_t len, unsigned char **der,
     *der = out;
     *der_len = n;
     return CB_OK;
+}
+
+int x509_lite_pem_der(const char *pem, size_t len, unsigned char **der,
+                      size_t *der_len)
+{
+    static const char *const labels[] = {"CERTIFICATE", NULL};
+    int which;
+
+    return lite_pem_block(pem, len, labels, &which, der, der_len);
 }
 
 /* --------------------------------------------------------------- fields */
@@ -422,5 +448,162 @@ int x509_lite_info(const unsigned char *der, size_t len,
 out:
     if (rc < 0)
         cert_info_free(ci);
+    return rc;
+}
+
+/* ----------------------------------------------------------- key match */
+
+/* The certificate's SubjectPublicKeyInfo: algorithm OID, its parameters
+ * (the curve for EC) and the key bits (BIT STRING without the unused-bits
+ * octet). */
+struct lite_spki {
+    struct der alg, params, bits;
+};
+
+static int lite_cert_spki(const unsigned char *der, size_t len,
+                          struct lite_spki *k)
+{
+    struct der all = {der, len}, cert, tbs, v, spki, alg;
+    unsigned tag;
+
+    if (der_expect(&all, 0x30, &cert) < 0 ||
+        der_expect(&cert, 0x30, &tbs) < 0 || der_next(&tbs, &tag, &v) < 0)
+        return UNSUP;
+    if (tag == 0xa0 && der_next(&tbs, &tag, &v) < 0)
+        return UNSUP;
+    if (tag != 0x02 || der_expect(&tbs, 0x30, &v) < 0 ||
+        der_expect(&tbs, 0x30, &v) < 0 || der_expect(&tbs, 0x30, &v) < 0 ||
+        der_expect(&tbs, 0x30, &v) < 0 || der_expect(&tbs, 0x30, &spki) < 0 ||
+        der_expect(&spki, 0x30, &alg) < 0 ||
+        der_expect(&alg, 0x06, &k->alg) < 0 ||
+        der_expect(&spki, 0x03, &k->bits) < 0 || k->bits.n < 2 ||
+        k->bits.p[0] != 0)
+        return UNSUP;
+    k->params.p = alg.p;
+    k->params.n = alg.n;      /* the TLV after the OID (or nothing) */
+    k->bits.p++;
+    k->bits.n--;
+    return CB_OK;
+}
+
+static int der_same(const struct der *a, const struct der *b)
+{
+    return a->n == b->n && memcmp(a->p, b->p, a->n) == 0;
+}
+
+/* RSAPrivateKey ::= SEQUENCE { version, n, e, d, ... } against the
+ * certificate's RSAPublicKey ::= SEQUENCE { n, e }. */
+static int lite_rsa_match(const struct der *rsapriv,
+                          const struct lite_spki *k)
+{
+    struct der outer = *rsapriv, seq, ver, n, e, pub = k->bits, pseq, pn, pe;
+
+    if (!oid_is(&k->alg, OID_RSA, sizeof(OID_RSA)))
+        return 0;             /* an RSA key never matches an EC cert */
+    if (der_expect(&outer, 0x30, &seq) < 0 ||
+        der_expect(&seq, 0x02, &ver) < 0 || der_expect(&seq, 0x02, &n) < 0 ||
+        der_expect(&seq, 0x02, &e) < 0 ||
+        der_expect(&pub, 0x30, &pseq) < 0 ||
+        der_expect(&pseq, 0x02, &pn) < 0 || der_expect(&pseq, 0x02, &pe) < 0)
+        return UNSUP;
+    return der_same(&n, &pn) && der_same(&e, &pe);
+}
+
+/* ECPrivateKey ::= SEQUENCE { 1, privateKey, [0] curve OPTIONAL,
+ * [1] publicKey OPTIONAL }: its public point (and curve, when given)
+ * against the certificate's.  Without [1], or with a point in another
+ * form (compressed), OpenSSL decides. */
+static int lite_ec_match(const struct der *ecpriv, const struct der *curve,
+                         const struct lite_spki *k)
+{
+    struct der outer = *ecpriv, seq, v, cert_curve = k->params, cc,
+               point = {NULL, 0}, pc = {NULL, 0};
+    unsigned tag;
+
+    if (!oid_is(&k->alg, OID_EC, sizeof(OID_EC)))
+        return 0;
+    if (der_expect(&cert_curve, 0x06, &cc) < 0)
+        return UNSUP;         /* explicit curve parameters */
+    if (der_expect(&outer, 0x30, &seq) < 0 ||
+        der_expect(&seq, 0x02, &v) < 0 || der_expect(&seq, 0x04, &v) < 0)
+        return UNSUP;
+    while (seq.n) {
+        struct der in;
+
+        if (der_next(&seq, &tag, &v) < 0)
+            return UNSUP;
+        in = v;
+        if (tag == 0xa0) {
+            if (der_expect(&in, 0x06, &pc) < 0)
+                return UNSUP;
+        } else if (tag == 0xa1) {
+            if (der_expect(&in, 0x03, &point) < 0 || point.n < 2 ||
+                point.p[0] != 0)
+                return UNSUP;
+            point.p++;
+            point.n--;
+        }
+    }
+    if (curve && curve->n)
+        pc = *curve;
+    if (!point.n || (pc.n && !der_same(&pc, &cc)))
+        return !point.n ? UNSUP : 0;
+    if (point.p[0] != k->bits.p[0])
+        return UNSUP;         /* compressed vs uncompressed */
+    return der_same(&point, &k->bits);
+}
+
+int x509_lite_key_matches(const char *cert_pem, size_t cert_len,
+                          const char *key_pem, size_t key_len)
+{
+    static const char *const labels[] = {"PRIVATE KEY", "RSA PRIVATE KEY",
+                                         "EC PRIVATE KEY", NULL};
+    unsigned char *cder = NULL, *kder = NULL;
+    size_t clen = 0, klen = 0;
+    struct lite_spki k;
+    int which = -1, rc;
+
+    rc = x509_lite_pem_der(cert_pem, cert_len, &cder, &clen);
+    if (rc == CB_OK)
+        rc = lite_pem_block(key_pem, key_len, labels, &which, &kder, &klen);
+    if (rc == CB_OK)
+        rc = lite_cert_spki(cder, clen, &k);
+    if (rc != CB_OK)
+        goto out;
+    if (which == 1) {
+        struct der d = {kder, klen};
+
+        rc = lite_rsa_match(&d, &k);
+    } else if (which == 2) {
+        struct der d = {kder, klen};
+
+        rc = lite_ec_match(&d, NULL, &k);
+    } else {
+        /* PKCS#8: SEQUENCE { 0, AlgorithmIdentifier, OCTET STRING key } */
+        struct der all = {kder, klen}, seq, v, alg, oid, key;
+
+        rc = UNSUP;
+        if (der_expect(&all, 0x30, &seq) < 0 ||
+            der_expect(&seq, 0x02, &v) < 0 ||
+            der_expect(&seq, 0x30, &alg) < 0 ||
+            der_expect(&alg, 0x06, &oid) < 0 ||
+            der_expect(&seq, 0x04, &key) < 0)
+            goto out;
+        if (oid_is(&oid, OID_RSA, sizeof(OID_RSA))) {
+            rc = lite_rsa_match(&key, &k);
+        } else if (oid_is(&oid, OID_EC, sizeof(OID_EC))) {
+            struct der curve;
+
+            if (der_expect(&alg, 0x06, &curve) < 0)
+                goto out;
+            rc = lite_ec_match(&key, &curve, &k);
+        }
+    }
+out:
+    if (kder) {
+        OPENSSL_cleanse(kder, klen);   /* private key material */
+        free(kder);
+    }
+    free(cder);
     return rc;
 }

@@ -28,4 +28,12 @@ int x509_lite_pem_der(const char *pem, size_t len, unsigned char **der,
 int x509_lite_info(const unsigned char *der, size_t len,
                    struct cert_info *out);
 
+/* Does the private key (PEM: PKCS#8, or traditional RSA / EC) belong to
+ * the certificate?  1 yes, 0 no, CB_ERR_NOT_SUPPORTED: ask OpenSSL
+ * (cert_matches_key).  Compares the public halves, as EVP_PKEY_eq does:
+ * RSA modulus and exponent, or the EC curve and public point (from the
+ * key's optional publicKey field). */
+int x509_lite_key_matches(const char *cert_pem, size_t cert_len,
+                          const char *key_pem, size_t key_len);
+
 #endif

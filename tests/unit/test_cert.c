@@ -310,6 +310,73 @@ static void test_lite_fallback(void)
     X509_free(x);
 }
 
+/* PEM of key: PKCS#8, or the traditional RSA/EC form. */
+static char *key_pem(EVP_PKEY *key, int traditional)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *data = NULL, *out = NULL;
+    long n;
+
+    if (traditional)
+        PEM_write_bio_PrivateKey_traditional(bio, key, NULL, NULL, 0, NULL,
+                                             NULL);
+    else
+        PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL);
+    n = BIO_get_mem_data(bio, &data);
+    if (n > 0)
+        out = strndup(data, (size_t)n);
+    BIO_free(bio);
+    return out;
+}
+
+/* certificates' key check (Certbot's verify_renewable_cert) through the
+ * DER reader: same answers as EVP_PKEY_eq. */
+static void test_lite_key_match(void)
+{
+    char *ec8 = key_pem(leaf_key, 0), *ect = key_pem(leaf_key, 1);
+    char *rsa8 = key_pem(int_key, 0), *rsat = key_pem(int_key, 1);
+    char *p384 = key_pem(root_key, 0);
+
+    ok(ect && strstr(ect, "BEGIN EC PRIVATE KEY") &&
+           rsat && strstr(rsat, "BEGIN RSA PRIVATE KEY"),
+       "traditional key forms written");
+    is_int(x509_lite_key_matches(leaf_pem, strlen(leaf_pem), ec8,
+                                 strlen(ec8)), 1, "EC PKCS#8 key matches");
+    is_int(x509_lite_key_matches(leaf_pem, strlen(leaf_pem), ect,
+                                 strlen(ect)), 1, "EC traditional key matches");
+    is_int(x509_lite_key_matches(int_pem, strlen(int_pem), rsa8,
+                                 strlen(rsa8)), 1, "RSA PKCS#8 key matches");
+    is_int(x509_lite_key_matches(int_pem, strlen(int_pem), rsat,
+                                 strlen(rsat)), 1,
+           "RSA traditional key matches");
+    is_int(x509_lite_key_matches(leaf_pem, strlen(leaf_pem), rsa8,
+                                 strlen(rsa8)), 0, "RSA key, EC cert: no");
+    is_int(x509_lite_key_matches(int_pem, strlen(int_pem), p384,
+                                 strlen(p384)), 0, "EC key, RSA cert: no");
+    is_int(x509_lite_key_matches(root_pem, strlen(root_pem), ec8,
+                                 strlen(ec8)), 0,
+           "P-256 key, P-384 cert: no");
+    is_int(x509_lite_key_matches(leaf_pem, strlen(leaf_pem), p384,
+                                 strlen(p384)), 0, "other EC key: no");
+    {
+        static const char enc[] = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+                                  "AAAA\n"
+                                  "-----END ENCRYPTED PRIVATE KEY-----\n";
+
+        is_int(x509_lite_key_matches(leaf_pem, strlen(leaf_pem), enc,
+                                     strlen(enc)),
+               CB_ERR_NOT_SUPPORTED, "encrypted key: left to OpenSSL");
+    }
+    ok(cert_matches_key(leaf_pem, strlen(leaf_pem), leaf_key) == 1 &&
+           cert_matches_key(leaf_pem, strlen(leaf_pem), int_key) == 0,
+       "OpenSSL agrees");
+    free(ec8);
+    free(ect);
+    free(rsa8);
+    free(rsat);
+    free(p384);
+}
+
 int main(void)
 {
     make_chain();
@@ -321,6 +388,7 @@ int main(void)
     test_lite_same("RSA intermediate, long serial", int_pem);
     test_lite_same("EC P-384 root", root_pem);
     test_lite_fallback();
+    test_lite_key_match();
     free(leaf_pem);
     free(int_pem);
     free(root_pem);
