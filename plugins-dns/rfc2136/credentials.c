@@ -3,29 +3,23 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #define PATH_OPT "credentials"
-#define KEY_PREFIX "dns_rfc2136_"
 #define DEFAULT_PORT 53
 /* Certbot's DEFAULT_NETWORK_TIMEOUT. */
 #define NETWORK_TIMEOUT_S 45
-/* A credentials file is a handful of lines; longer ones are not ours. */
-#define MAX_INI_LINES 10000
 
-/* Certbot's required keys and the labels its message names them by. */
-static const struct {
-    const char *key, *label;
-} required[] = {
-    {"name", "TSIG key name"},
-    {"secret", "TSIG key secret"},
-    {"server", "The target DNS server"},
+/* Certbot's required keys and the labels its "Missing property" message
+ * names them by: {key, label, ..., NULL} for host->credentials_require. */
+static const char *const required[] = {
+    "name", "TSIG key name",
+    "secret", "TSIG key secret",
+    "server", "The target DNS server",
+    NULL,
 };
-#define N_REQUIRED (sizeof(required) / sizeof(required[0]))
 
 /* The INI spelling (upper-cased) and the TSIG algorithm name on the
  * wire, which is also the name ldns signs with. */
@@ -40,115 +34,6 @@ static const struct {
     {"HMAC-SHA512", "hmac-sha512."},
 };
 #define N_ALGORITHMS (sizeof(algorithms) / sizeof(algorithms[0]))
-
-/* ------------------------------------------------ missing-key messages */
-
-enum key_state { KEY_UNKNOWN = -1, KEY_ABSENT, KEY_EMPTY, KEY_SET };
-
-static char *trim(char *s)
-{
-    char *e;
-
-    while (isspace((unsigned char)*s))
-        s++;
-    e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1]))
-        *--e = '\0';
-    return s;
-}
-
-/* Whether a configobj value is empty: "", '' or nothing before a
- * comment. */
-static int value_empty(char *v)
-{
-    char *hash;
-
-    v = trim(v);
-    if (v[0] == '"' || v[0] == '\'')
-        return v[1] == v[0];
-    hash = strchr(v, '#');
-    if (hash)
-        *hash = '\0';
-    return trim(v)[0] == '\0';
-}
-
-/* How full_key appears among the top-level keys of the INI at path.  The
- * host's credentials_get says only that a key failed; this tells "not
- * found" from "not set" for Certbot's message.  KEY_UNKNOWN when the file
- * cannot be read. */
-static enum key_state ini_key_state(const char *path, const char *full_key)
-{
-    FILE *f = fopen(path, "r");
-    enum key_state st = KEY_ABSENT;
-    char *line = NULL;
-    size_t cap = 0;
-
-    if (!f)
-        return KEY_UNKNOWN;
-    for (int n = 0; n < MAX_INI_LINES && getline(&line, &cap, f) >= 0; n++) {
-        char *l = trim(line), *eq, *k;
-        size_t klen;
-
-        if (l[0] == '[')
-            break; /* keys of a section are not credentials keys */
-        if (l[0] == '#' || !(eq = strchr(l, '=')))
-            continue;
-        *eq = '\0';
-        k = trim(l);
-        klen = strlen(k);
-        if (klen >= 2 && (k[0] == '"' || k[0] == '\'') &&
-            k[klen - 1] == k[0]) {
-            k[klen - 1] = '\0';
-            k++;
-        }
-        if (strcmp(k, full_key) == 0)
-            st = value_empty(eq + 1) ? KEY_EMPTY : KEY_SET;
-    }
-    free(line);
-    fclose(f);
-    return st;
-}
-
-/* Some required keys failed with status first: if the file itself is
- * fine, replace the host's message with Certbot's, which lists every
- * missing key with its label.  Otherwise (no path, missing file, a
- * directory, a parse error) the host's message stands. */
-static int missing_keys(const struct cb_host *host, struct cb_handle *h,
-                        const int *rs, int first)
-{
-    const char *path = host->opt_str(h, PATH_OPT);
-    char list[1024];
-    size_t used = 0, n = 0;
-    struct stat sb;
-
-    if (!path || !path[0] || stat(path, &sb) != 0 || S_ISDIR(sb.st_mode))
-        return first;
-    list[0] = '\0';
-    for (size_t i = 0; i < N_REQUIRED; i++) {
-        char full[64];
-        enum key_state st;
-        int w;
-
-        if (rs[i] == CB_OK)
-            continue;
-        snprintf(full, sizeof(full), KEY_PREFIX "%s", required[i].key);
-        st = ini_key_state(path, full);
-        /* Present with a value yet refused: not a missing key. */
-        if (st == KEY_UNKNOWN || st == KEY_SET)
-            return first;
-        w = snprintf(list + used, sizeof(list) - used,
-                     "%sProperty \"%s\" %s (should be %s).",
-                     n ? "\n * " : "", full,
-                     st == KEY_EMPTY ? "not set" : "not found",
-                     required[i].label);
-        if (w > 0 && (size_t)w < sizeof(list) - used)
-            used += (size_t)w;
-        n++;
-    }
-    return host->fail(h, first, "Missing %s in credentials configuration "
-                      "file %s:\n * %s", n == 1 ? "property" : "properties",
-                      path, list);
-}
 
 /* ------------------------------------------------ optional keys */
 
@@ -188,22 +73,23 @@ static int parse_port(const char *s, uint16_t *port)
 int rfc2136_credentials_load(const struct cb_host *host, struct cb_handle *h,
                              struct rfc2136_server *out)
 {
-    const char *vals[N_REQUIRED] = {NULL};
-    int rs[N_REQUIRED];
-    int first = CB_OK;
     const char *alg, *port, *sign;
+    int r;
 
-    for (size_t i = 0; i < N_REQUIRED; i++) {
-        rs[i] = host->credentials_get(h, PATH_OPT, required[i].key, &vals[i]);
-        if (rs[i] != CB_OK && first == CB_OK)
-            first = rs[i];
+    /* Certbot's one message listing every missing key with its label
+     * (an ABI 1.1 service, guarded as the ABI rules ask). */
+    if (CB_HAS(host, struct cb_host, credentials_require)) {
+        r = host->credentials_require(h, PATH_OPT, required);
+        if (r != CB_OK)
+            return r;
     }
-    if (first != CB_OK)
-        return missing_keys(host, h, rs, first);
-
-    out->key_name = vals[0];
-    out->secret = vals[1];
-    out->address = vals[2];
+    r = host->credentials_get(h, PATH_OPT, "name", &out->key_name);
+    if (r == CB_OK)
+        r = host->credentials_get(h, PATH_OPT, "secret", &out->secret);
+    if (r == CB_OK)
+        r = host->credentials_get(h, PATH_OPT, "server", &out->address);
+    if (r != CB_OK)
+        return r;
     if (!is_ip_literal(out->address))
         return host->fail(h, CB_ERR_PLUGIN, "The configured target DNS "
                           "server (%s) is not a valid IPv4 or IPv6 address. "

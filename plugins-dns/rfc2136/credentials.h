@@ -10,8 +10,9 @@
 /* Fill *out from the file named by --dns-rfc2136-credentials (through
  * host->credentials_get, which prompts for the path when allowed).  The
  * strings in *out are borrowed from the host until destroy, or static.
- * Returns CB_OK or a status with host->fail's message: Certbot's "Missing
- * property ... (should be <label>)", a hostname server, an unknown or
+ * Returns CB_OK or a status with the host's message (Certbot's "Missing
+ * property ... (should be <label>)" from credentials_require, File not
+ * found, ...) or this plugin's: a hostname server, an unknown or
  * unsupported algorithm, a bad port. */
 int rfc2136_credentials_load(const struct cb_host *host, struct cb_handle *h,
                              struct rfc2136_server *out);
