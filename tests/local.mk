@@ -48,10 +48,11 @@ INTEROP_TESTS = \
 	tests/interop/their_state.sh \
 	tests/interop/our_state.sh \
 	tests/interop/locks.sh \
-	tests/interop/bad_input.sh
+	tests/interop/bad_input.sh \
+	tests/interop/cli_flags.sh
 
 TESTS += $(INTEROP_TESTS)
-EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
+EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh tests/interop/pyparse.py
 
 # The integration scripts exit 1 when an assertion failed, for use by hand.
 # Under the TAP driver the "not ok" lines already count, so they exit 0
