@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "acme/client.h"
 #include "cli/config.h"
@@ -72,14 +73,40 @@ static int autorenew_enabled(const struct lineage *l)
     return !(autorenew && strcasecmp(autorenew, "False") == 0);
 }
 
-int lineage_should_autorenew_ari(const struct lineage *l, int64_t now,
-                                 int64_t ari_when)
+/* What the decision reads of a lineage, read once per decision: the
+ * newest complete version and its certificate (scanning the archive
+ * and parsing the certificate once instead of in every check: renew
+ * with nothing due over many lineages is mostly this). */
+struct lineage_snap {
+    int version;
+    char *cert_path;
+    int have_ci;
+    struct cert_info ci;
+};
+
+static void snap_load(const struct lineage *l, struct lineage_snap *s)
+{
+    struct cb_err err = {0};
+
+    memset(s, 0, sizeof(*s));
+    s->version = lineage_latest_common_version(l);
+    s->cert_path = lineage_version_path(l, LK_CERT, s->version);
+    s->have_ci = s->cert_path &&
+                 cert_info_load(s->cert_path, &s->ci, &err) == CB_OK;
+}
+
+static void snap_free(struct lineage_snap *s)
+{
+    cert_info_free(&s->ci);
+    free(s->cert_path);
+}
+
+static int should_autorenew_snap(const struct lineage *l, int64_t now,
+                                 int64_t ari_when,
+                                 const struct lineage_snap *s)
 {
     const char *rbe = renewal_conf_get(l->conf, "renew_before_expiry");
-    struct cert_info ci = {0};
-    struct cb_err err = {0};
-    int version = lineage_latest_common_version(l), due = 0;
-    char *path;
+    int due = 0;
 
     if (!autorenew_enabled(l))
         return 0;
@@ -87,29 +114,48 @@ int lineage_should_autorenew_ari(const struct lineage *l, int64_t now,
         log_debug("Should renew, the ARI renewal time has passed.");
         return 1;
     }
-    path = lineage_version_path(l, LK_CERT, version);
-    if (path && cert_info_load(path, &ci, &err) == CB_OK) {
+    if (s->have_ci) {
         int64_t before = rbe ? renew_interval_parse(rbe) : -1;
         /* The default rule only applies without an ARI answer. */
         if (before >= 0 || ari_when < 0)
-            due = renew_due(ci.not_before, ci.not_after, before, now);
+            due = renew_due(s->ci.not_before, s->ci.not_after, before, now);
         if (due)
             log_debug("Should renew, less than %s before certificate "
-                      "expiry %s.", rbe ? rbe : "the default window", path);
+                      "expiry %s.", rbe ? rbe : "the default window",
+                      s->cert_path);
     }
-    cert_info_free(&ci);
-    free(path);
     return due;
 }
 
-/* OCSP on the newest complete version (Certbot's ocsp_revoked). */
-static int lineage_revoked(const struct lineage *l)
+int lineage_should_autorenew_ari(const struct lineage *l, int64_t now,
+                                 int64_t ari_when)
 {
-    int version = lineage_latest_common_version(l);
-    char *cert = lineage_version_path(l, LK_CERT, version);
-    char *chain = lineage_version_path(l, LK_CHAIN, version);
-    int revoked = cert && chain && ocsp_revoked(cert, chain, NULL);
+    struct lineage_snap s;
+    int due;
 
+    if (!autorenew_enabled(l))
+        return 0;
+    snap_load(l, &s);
+    due = should_autorenew_snap(l, now, ari_when, &s);
+    snap_free(&s);
+    return due;
+}
+
+/* OCSP on the newest complete version (Certbot's ocsp_revoked).  A
+ * certificate without a responder URL needs no OCSP code at all (its
+ * chain still must be readable: ocsp_revoked warns otherwise). */
+static int lineage_revoked(const struct lineage *l,
+                           const struct lineage_snap *s)
+{
+    char *cert = lineage_version_path(l, LK_CERT, s->version);
+    char *chain = lineage_version_path(l, LK_CHAIN, s->version);
+    int revoked = 0;
+
+    if (cert && chain && s->have_ci && !s->ci.ocsp_url &&
+        access(chain, R_OK) == 0)
+        log_debug("Cannot extract OCSP URI from %s", cert);
+    else
+        revoked = cert && chain && ocsp_revoked(cert, chain, NULL);
     free(cert);
     free(chain);
     return revoked;
@@ -217,9 +263,9 @@ static void store_retry(const struct cb_config *cfg, struct lineage *l,
                     l->conf->path, cb_err_msg(&err));
 }
 
-int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
-                   struct renew_ari_cache *cache, int64_t now,
-                   int64_t *when)
+static int ari_time_snap(const struct cb_config *cfg, struct lineage *l,
+                         struct renew_ari_cache *cache, int64_t now,
+                         int64_t *when, const struct lineage_snap *s)
 {
     struct co_section *params = renewal_conf_params(l->conf, 0);
     struct co_section *info = co_section_get(configobj_root(l->conf->doc),
@@ -227,7 +273,6 @@ int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
     const char *server = params ? co_get(params, "server") : NULL;
     const char *retry = info ? co_get(info, "ari_retry_after") : NULL;
     struct acme_renewal_info ri = {0};
-    struct cert_info ci = {0};
     struct cb_err err = {0};
     struct acme_client *acme;
     char *path = NULL, *pem = NULL, *id = NULL;
@@ -246,13 +291,13 @@ int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
         log_debug("Not asking for ARI before %s", retry);
         return 0;
     }
-    path = lineage_version_path(l, LK_CERT,
-                                lineage_latest_common_version(l));
-    if (!path || fs_read_all(path, &pem, &len, &err) != CB_OK ||
-        cert_info_from_pem(pem, len, &ci, &err) != CB_OK)
+    if (!s->have_ci)
         goto out;
-    if (ci.not_after < now)
+    if (s->ci.not_after < now)
         goto out;     /* expired: renew without asking */
+    path = strdup(s->cert_path);
+    if (!path || fs_read_all(path, &pem, &len, &err) != CB_OK)
+        goto out;
     r = acme_ari_cert_id(pem, len, &id, &err);
     if (r != CB_OK)
         goto out;
@@ -278,17 +323,31 @@ int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
                                                    : ARI_DEFAULT_RETRY));
 out:
     acme_renewal_info_free(&ri);
-    cert_info_free(&ci);
     free(id);
     free(pem);
     free(path);
     return got;
 }
 
+int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
+                   struct renew_ari_cache *cache, int64_t now,
+                   int64_t *when)
+{
+    struct lineage_snap s;
+    int got;
+
+    snap_load(l, &s);
+    got = ari_time_snap(cfg, l, cache, now, when, &s);
+    snap_free(&s);
+    return got;
+}
+
 int renew_should(const struct cb_config *cfg, struct lineage *l,
                  int64_t now, struct renew_ari_cache *cache)
 {
+    struct lineage_snap snap;
     int64_t ari = -1;
+    int due = 0;
 
     if (config_bool(cfg, "renew_by_default")) {
         log_debug("Auto-renewal forced with --force-renewal...");
@@ -299,17 +358,22 @@ int renew_should(const struct cb_config *cfg, struct lineage *l,
                  "for dry run");
         return 1;
     }
-    if (autorenew_enabled(l) && lineage_revoked(l)) {
+    snap_load(l, &snap);
+    if (autorenew_enabled(l) && lineage_revoked(l, &snap)) {
         log_debug("Should renew, certificate is revoked.");
         log_info("Certificate is due for renewal, auto-renewing...");
-        return 1;
+        due = 1;
+        goto out;
     }
-    if (cache && !renew_ari_time(cfg, l, cache, now, &ari))
+    if (cache && !ari_time_snap(cfg, l, cache, now, &ari, &snap))
         ari = -1;
-    if (lineage_should_autorenew_ari(l, now, ari)) {
+    if (should_autorenew_snap(l, now, ari, &snap)) {
         log_info("Certificate is due for renewal, auto-renewing...");
-        return 1;
+        due = 1;
+        goto out;
     }
     display_notify("Certificate not yet due for renewal", 0);
-    return 0;
+out:
+    snap_free(&snap);
+    return due;
 }
