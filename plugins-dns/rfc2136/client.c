@@ -9,6 +9,8 @@
 
 #include <ldns/ldns.h>
 
+#include "tsig.h"
+
 /* TSIG fudge: the clock skew the server tolerates (RFC 8945 suggests
  * 300 s; nsupdate uses the same). */
 #define TSIG_FUDGE 300
@@ -80,19 +82,79 @@ static ldns_resolver *resolver_new(const struct rfc2136_server *s, bool tcp,
     return r;
 }
 
-int rfc2136_algorithm_usable(const char *alg)
-{
-    ldns_pkt *p = ldns_pkt_new();
-    ldns_status st;
+/* ---------------------------------------------------------- exchange */
 
-    if (!p)
-        return -1;
-    /* A throw-away signature with a dummy key: ldns answers
-     * CRYPTO_UNKNOWN_ALGO for an algorithm it has no digest for. */
-    st = ldns_pkt_tsig_sign(p, "probe.", "AAAAAAAAAAAAAAAAAAAAAA==",
-                            TSIG_FUDGE, alg, NULL);
-    ldns_pkt_free(p);
-    return st == LDNS_STATUS_OK ? 0 : -1;
+/* q signed by tsig.c, sent and read back raw: the answer's signature
+ * covers its exact bytes, which ldns_send does not hand out. */
+static ldns_status exchange_own_tsig(const struct rfc2136_server *s,
+                                     ldns_pkt *q, bool tcp, ldns_pkt **ans)
+{
+    struct rfc2136_tsig t = {.key_name = s->key_name, .secret = s->secret,
+                             .algorithm = s->algorithm, .digest = s->digest,
+                             .fudge = TSIG_FUDGE};
+    struct timeval tv = {.tv_sec = s->timeout_s, .tv_usec = 0};
+    uint8_t mac[RFC2136_TSIG_MAC_MAX];
+    size_t mac_len = 0, to_len = 0, wire_len = 0;
+    ldns_rdf *ns = ldns_rdf_new_frm_str(strchr(s->address, ':')
+                                            ? LDNS_RDF_TYPE_AAAA
+                                            : LDNS_RDF_TYPE_A, s->address);
+    struct sockaddr_storage *to = NULL;
+    ldns_buffer *qb = ldns_buffer_new(LDNS_MIN_BUFLEN);
+    uint8_t *wire = NULL;
+    ldns_status st = LDNS_STATUS_MEM_ERR;
+
+    if (!ns || !qb)
+        goto out;
+    to = ldns_rdf2native_sockaddr_storage(ns, s->port, &to_len);
+    if (!to)
+        goto out;
+    st = rfc2136_tsig_sign(q, &t, mac, &mac_len);
+    if (st == LDNS_STATUS_OK)
+        st = ldns_pkt2buffer_wire(qb, q);
+    if (st != LDNS_STATUS_OK)
+        goto out;
+    if (tcp)
+        st = ldns_tcp_send(&wire, qb, to, (socklen_t)to_len, tv, &wire_len);
+    else
+        st = ldns_udp_send(&wire, qb, to, (socklen_t)to_len, tv, &wire_len);
+    if (st == LDNS_STATUS_OK && !wire)
+        st = LDNS_STATUS_NETWORK_ERR;
+    if (st == LDNS_STATUS_OK)
+        st = ldns_wire2pkt(ans, wire, wire_len);
+    if (st == LDNS_STATUS_OK &&
+        rfc2136_tsig_verify(wire, wire_len, *ans, &t, mac, mac_len) != 0)
+        st = LDNS_STATUS_CRYPTO_TSIG_BOGUS;
+out:
+    free(wire);
+    free(to);
+    ldns_buffer_free(qb);
+    ldns_rdf_deep_free(ns);
+    return st;
+}
+
+/* Send q, TSIG-signed when sign, over TCP or UDP.  *ans is set also when
+ * the status says the answer's signature does not verify: its rcode is
+ * the news then (ldns_resolver_send_pkt would drop it). */
+static ldns_status exchange(const struct rfc2136_server *s, ldns_pkt *q,
+                            bool tcp, bool sign, ldns_pkt **ans)
+{
+    ldns_resolver *r;
+    ldns_status st = LDNS_STATUS_OK;
+
+    *ans = NULL;
+    ldns_pkt_set_random_id(q);
+    if (sign && s->digest)
+        return exchange_own_tsig(s, q, tcp, ans);
+    r = resolver_new(s, tcp, sign);
+    if (!r)
+        return LDNS_STATUS_MEM_ERR;
+    if (sign)
+        st = ldns_pkt_tsig_sign(q, s->key_name, s->secret, TSIG_FUDGE,
+                                s->algorithm, NULL);
+    if (st == LDNS_STATUS_OK)
+        st = ldns_send(ans, r, q);
+    ldns_resolver_deep_free(r);
+    return st;
 }
 
 /* ---------------------------------------------------------- zone lookup */
@@ -120,16 +182,16 @@ static int soa_found(const ldns_pkt *ans, const ldns_rdf *qname)
 static int soa_query(const struct rfc2136_server *s, const char *name,
                      bool tcp, char *msg, size_t msg_len)
 {
-    ldns_resolver *r = resolver_new(s, tcp, s->sign_query);
     ldns_rdf *qname = ldns_dname_new_frm_str(name);
     ldns_rdf *owned = qname ? ldns_rdf_clone(qname) : NULL;
     ldns_pkt *q = NULL, *ans = NULL;
     ldns_status st;
+    char buf[16];
     int ret = -1;
 
-    if (!r || !qname || !owned) {
-        msgf(msg, msg_len, "Encountered error when making query: %s",
-             r ? "invalid name" : "cannot set up the resolver");
+    if (!qname || !owned) {
+        msgf(msg, msg_len, "Encountered error when making query: "
+             "invalid name %s", name);
         goto out;
     }
     /* flags 0: the RD bit stays off, an authoritative server is asked. */
@@ -140,38 +202,21 @@ static int soa_query(const struct rfc2136_server *s, const char *name,
              "out of memory");
         goto out;
     }
-    ldns_pkt_set_random_id(q);
-    if (s->sign_query) {
-        st = ldns_pkt_tsig_sign(q, s->key_name, s->secret, TSIG_FUDGE,
-                                s->algorithm, NULL);
-        if (st != LDNS_STATUS_OK) {
-            msgf(msg, msg_len, "Encountered error when making query: %s",
-                 ldns_get_errorstr_by_id(st));
-            goto out;
-        }
-    }
-    st = ldns_send(&ans, r, q);
-    if (st == LDNS_STATUS_OK && ans) {
+    st = exchange(s, q, tcp, s->sign_query, &ans);
+    if (st == LDNS_STATUS_OK && ans)
         ret = soa_found(ans, qname);
-    } else if (ans) {
-        char buf[16];
-
-        /* An answer whose TSIG does not verify (or another late
-         * failure): say what the server answered. */
+    else if (ans)
         msgf(msg, msg_len, "Encountered error when making query: %s "
              "(server answered %s)", ldns_get_errorstr_by_id(st),
              rcode_name(ldns_pkt_get_rcode(ans), buf, sizeof(buf)));
-    } else {
+    else
         msgf(msg, msg_len, "Encountered error when making query: %s",
              ldns_get_errorstr_by_id(st));
-    }
 out:
     ldns_pkt_free(ans);
     ldns_pkt_free(q);
     ldns_rdf_deep_free(owned);
     ldns_rdf_deep_free(qname);
-    if (r)
-        ldns_resolver_deep_free(r);
     return ret;
 }
 
@@ -241,7 +286,6 @@ int rfc2136_update(const struct rfc2136_server *s, const char *zone,
                    int del, char *msg, size_t msg_len)
 {
     const char *what = del ? "deleting" : "adding";
-    ldns_resolver *r = resolver_new(s, true, true);
     ldns_rdf *zname = ldns_dname_new_frm_str(zone);
     ldns_rr_list *up = ldns_rr_list_new();
     ldns_rr *rr = NULL;
@@ -251,9 +295,9 @@ int rfc2136_update(const struct rfc2136_server *s, const char *zone,
     char buf[16];
     int ret = -1;
 
-    if (!r || !zname || !up) {
+    if (!zname || !up) {
         msgf(msg, msg_len, "Encountered error %s TXT record: %s", what,
-             "cannot set up the resolver");
+             zname ? "out of memory" : "invalid zone name");
         goto out;
     }
     /* The value is base64url (the core's dns-01 validation): it needs
@@ -287,16 +331,7 @@ int rfc2136_update(const struct rfc2136_server *s, const char *zone,
         goto out;
     }
     ldns_pkt_set_rd(q, false);
-    ldns_pkt_set_random_id(q);
-    st = ldns_update_pkt_tsig_add(q, r);
-    if (st != LDNS_STATUS_OK) {
-        msgf(msg, msg_len, "Encountered error %s TXT record: %s", what,
-             ldns_get_errorstr_by_id(st));
-        goto out;
-    }
-    /* ldns_send, not ldns_resolver_send_pkt: the latter drops the answer
-     * when its TSIG does not verify, and that answer's rcode is the news. */
-    st = ldns_send(&ans, r, q);
+    st = exchange(s, q, true, true, &ans);
     if (ans && ldns_pkt_get_rcode(ans) != LDNS_RCODE_NOERROR) {
         /* A refused key (BADKEY/BADSIG) comes back as NOTAUTH with an
          * unsigned TSIG, so the rcode matters more than the signature. */
@@ -317,7 +352,5 @@ out:
     ldns_rr_free(rr);
     ldns_rr_list_deep_free(up);
     ldns_rdf_deep_free(zname);
-    if (r)
-        ldns_resolver_deep_free(r);
     return ret;
 }

@@ -16,15 +16,13 @@ struct rfc2136_server {
     uint16_t port;
     const char *key_name;  /* TSIG key name */
     const char *secret;    /* base64 TSIG secret; never logged */
-    const char *algorithm; /* ldns/wire name, e.g. "hmac-sha256." */
+    const char *algorithm; /* wire name, e.g. "hmac-sha256." */
+    /* OpenSSL digest name ("SHA384") when ldns cannot sign with
+     * algorithm and tsig.c does; NULL: ldns signs. */
+    const char *digest;
     int sign_query;        /* also sign the SOA queries */
     unsigned timeout_s;    /* per query */
 };
-
-/* 0 when ldns can sign with the wire algorithm name alg (e.g.
- * "hmac-sha224."), else a negative value: the library's digest table is
- * the only authority on that. */
-int rfc2136_algorithm_usable(const char *alg);
 
 /* Walk up from record ("_acme-challenge.a.example.com") to the first
  * name for which the server answers an authoritative SOA.  On success
