@@ -161,7 +161,7 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
     struct cb_config *cfg = ctx->cfg;
     const char *config_dir = config_str(cfg, "config_dir");
     struct strvec confs = {0}, good = {0}, bad = {0};
-    size_t nd = 0, ni = 0;
+    size_t nd = 0, ni = 0, parsed = 0;
     int filtered, r;
 
     config_list(cfg, "domains", &nd);
@@ -183,21 +183,26 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
             lineage_consistent(l, &e) != CB_OK) {
             log_debug("Renewal configuration %s is invalid: %s", confs.v[i],
                       cb_err_msg(&e));
-            if (!config_str(cfg, "certname"))
-                strvec_pushf(&bad, "  %s", confs.v[i]);
-        } else if (matches_filter(cfg, &ci, l)) {
-            append_lineage(&good, l, &ci);
+            /* Certbot lists every invalid conf, whatever the filter. */
+            strvec_pushf(&bad, "  %s", confs.v[i]);
+        } else {
+            parsed++;
+            if (matches_filter(cfg, &ci, l))
+                append_lineage(&good, l, &ci);
         }
         cert_info_free(&ci);
         lineage_free(l);
     }
 
-    if (good.n == 0 && bad.n == 0) {
+    /* Like Certbot: "No certificates found." only when there is no
+     * lineage at all; a filter that matches none of the valid ones still
+     * prints the header with an empty list (scripts see the same text). */
+    if (parsed == 0 && bad.n == 0) {
         display_notification("No certificates found.", 1, 0);
     } else {
         struct strvec parts = {0};
         char *body, *invalid;
-        if (good.n) {
+        if (parsed) {
             body = strvec_join(&good, "\n");
             strvec_pushf(&parts, "%s\n%s",
                          filtered ? "Found the following matching certs:"
@@ -210,7 +215,7 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
             strvec_pushf(&parts,
                          "%sThe following renewal configurations were "
                          "invalid:\n%s",
-                         good.n ? "\n" : "", invalid ? invalid : "");
+                         parsed ? "\n" : "", invalid ? invalid : "");
             free(invalid);
         }
         body = strvec_join(&parts, "\n");
