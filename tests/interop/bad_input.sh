@@ -143,4 +143,17 @@ for kind in copied moved dirmoved absolute dangling; do
         "moved links ($kind): conf afterwards as Python leaves it"
 done
 
+# ------------------------- certificates with filters, next to broken ones
+# Certbot prints the header whenever some lineage parsed (even if the
+# filter matches none of them) and every invalid conf whatever the filter.
+for args in "--cert-name base.test" "--cert-name nope" "-d nope.test" "-d base.test" ""; do
+    # shellcheck disable=SC2086
+    run py certificates $args
+    py_out=$(sed 's/^    Domains: /    Identifiers: /' <<<"$OUT")
+    # shellcheck disable=SC2086
+    run cb certificates $args
+    is "$OUT" "$py_out" "certificates $args: ours prints Python's report (5.2's Identifiers: aside)"
+done
+
+
 done_testing
