@@ -178,7 +178,8 @@ static int soa_found(const ldns_pkt *ans, const ldns_rdf *qname)
 }
 
 /* One SOA query for name over TCP or UDP.  Returns 1 (authoritative SOA),
- * 0 (not a zone here), -1 (no usable answer; msg set). */
+ * 0 (not a zone here), -1 (no answer) or -2 (an answer that does not
+ * verify); msg set for both. */
 static int soa_query(const struct rfc2136_server *s, const char *name,
                      bool tcp, char *msg, size_t msg_len)
 {
@@ -203,15 +204,17 @@ static int soa_query(const struct rfc2136_server *s, const char *name,
         goto out;
     }
     st = exchange(s, q, tcp, s->sign_query, &ans);
-    if (st == LDNS_STATUS_OK && ans)
+    if (st == LDNS_STATUS_OK && ans) {
         ret = soa_found(ans, qname);
-    else if (ans)
+    } else if (ans) {
         msgf(msg, msg_len, "Encountered error when making query: %s "
              "(server answered %s)", ldns_get_errorstr_by_id(st),
              rcode_name(ldns_pkt_get_rcode(ans), buf, sizeof(buf)));
-    else
+        ret = -2;
+    } else {
         msgf(msg, msg_len, "Encountered error when making query: %s",
              ldns_get_errorstr_by_id(st));
+    }
 out:
     ldns_pkt_free(ans);
     ldns_pkt_free(q);
@@ -226,7 +229,7 @@ static int soa_lookup(const struct rfc2136_server *s, const char *name,
 {
     int r = soa_query(s, name, true, msg, msg_len);
 
-    if (r >= 0)
+    if (r != -1)
         return r;
     return soa_query(s, name, false, msg, msg_len);
 }

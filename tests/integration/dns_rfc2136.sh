@@ -353,6 +353,18 @@ ok "A-274 no lineage" no_lineage_left
 is "$(named_log_since "$mark" | grep -c 'request has invalid signature')" 2 \
     "A-274 the cleanup still tried to delete the record"
 
+# With dns_rfc2136_sign_query a wrong secret already fails the zone walk.
+for a in sha256 sha384; do
+    creds "$CR/wrongq-$a.ini" "$a" "dns_rfc2136_sign_query = true"
+    sed -i 's|^dns_rfc2136_secret = .*|dns_rfc2136_secret = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=|' \
+        "$CR/wrongq-$a.ini"
+    run rfc --dns-rfc2136-credentials "$CR/wrongq-$a.ini" \
+        --dns-rfc2136-propagation-seconds 1 -d "wrongq-$a.example.test"
+    is "$RC" 1 "sign_query, hmac-$a, wrong secret: exit 1"
+    like "$ERR" "^Encountered error when making query: .*NOTAUTH" \
+        "sign_query, hmac-$a, wrong secret: the SOA query is refused"
+done
+
 # ----------------------------------------------- A-277: no credentials
 run rfc -d x.example.test
 is "$RC" 1 "A-277 no --dns-rfc2136-credentials under -n exits 1"
