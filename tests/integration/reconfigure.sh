@@ -65,7 +65,16 @@ is "$(versions d1.test)" "1" "A-225 nothing was issued into the lineage"
 
 # ------------------------------------------------ failing dry run
 mkdir -p "$T/www"
-run cbn reconfigure --cert-name d1.test -a webroot -w "$T/www"
+# pebble reuses a valid authorization about 1 time in 100 even with
+# PEBBLE_AUTHZREUSE=0; then no challenge runs and the dry run passes.  A
+# real bug passes every time, so three tries tell the two apart.
+for try in 1 2 3; do
+    cp "$T/conf.orig" "$CONF"
+    run cbn reconfigure --cert-name d1.test -a webroot -w "$T/www"
+    [ "$RC" = 0 ] || break
+    diag "A-226 try $try: the dry run passed (pebble reused an authorization?)"
+done
+cp "$T/conf.orig" "$T/conf.a226"
 is "$RC" 1 "A-226 reconfigure whose dry run fails exits 1 (nothing serves the webroot)"
 hasnt "$OUT" "Successfully updated configuration." "A-226 ... without claiming success"
 ok "A-226 the conf is byte-identical to before" cmp -s "$CONF" "$T/conf.orig"
