@@ -30,6 +30,7 @@ INTEGRATION_TESTS = \
 	tests/integration/prompts_register.sh \
 	tests/integration/reconfigure.sh \
 	tests/integration/renew_kill.sh \
+	tests/integration/renew_concurrent.sh \
 	tests/integration/ocsp.sh \
 	tests/integration/webroot_owner.sh \
 	tests/integration/dry_run_accounts.sh \
@@ -49,10 +50,12 @@ INTEROP_TESTS = \
 	tests/interop/our_state.sh \
 	tests/interop/locks.sh \
 	tests/interop/bad_input.sh \
-	tests/interop/cli_flags.sh
+	tests/interop/cli_flags.sh \
+	tests/interop/compat_doc.sh
 
 TESTS += $(INTEROP_TESTS)
-EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh tests/interop/pyparse.py
+EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh tests/interop/pyparse.py \
+	docs/compatibility.md
 
 # The integration scripts exit 1 when an assertion failed, for use by hand.
 # Under the TAP driver the "not ok" lines already count, so they exit 0
