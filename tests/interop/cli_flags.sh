@@ -99,6 +99,17 @@ certificates --preferred-profile=x
 certificates --required-profile=x
 certificates --run-deploy-hooks
 EOC
+# cli.ini files (-c): syntax, booleans, unknown keys, list values
+printf 'rsa-key-size = 4096\nkey-type: rsa\n# comment\n; comment\nagree-tos\nemail = a@example.org  # inline\n' >"$T/ok.ini"
+printf 'agree-tos = maybe\n' >"$T/badbool.ini"
+printf 'agree-tos = false\nnon-interactive = yes\n' >"$T/bools.ini"
+printf 'no-such-option = 1\n' >"$T/unknown.ini"
+printf 'domains = [a.test, b.test]\n' >"$T/list.ini"
+printf '[section]\nrsa-key-size = 4096\n---\n' >"$T/section.ini"
+printf 'key-type = dsa\n' >"$T/badchoice.ini"
+for f in ok badbool bools unknown list section badchoice; do
+    printf 'certificates -c %q\n' "$T/$f.ini" >>"$T/extra"
+done
 /usr/bin/python3 "$PYPARSE" cases "$T" <"$T/extra" >"$T/cases" 2>"$T/py.err" ||
     skip_all "cannot run Python Certbot's parser: $(head -n 3 "$T/py.err")"
 ok "Python's parser gave more than 200 command lines ($(wc -l <"$T/cases"))" \
