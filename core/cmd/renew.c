@@ -4,10 +4,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -90,41 +92,65 @@ static void note_skipped(struct renew_results *rr, const struct lineage *l)
     free(path);
 }
 
-/* One renewal conf: load, restore, decide, renew.  Never fails the run;
- * the outcome lands in rr. */
-static void renew_one(struct cmd_ctx *ctx, const char *conf_path,
-                      struct hook_run *hr, struct renew_ari_cache *ari,
-                      struct renew_results *rr)
+/* A lineage found due: what renewing it needs, owned until due_free. */
+struct due {
+    char *conf_path;
+    struct cb_config *lcfg;
+    struct lineage *l;
+    struct strvec names;
+    pid_t pid;                  /* concurrent: its child, 0 before/after */
+    int result;                 /* CB_OK or the error of renew_lineage */
+};
+
+static void due_free(struct due *d)
 {
-    struct cb_config *lcfg = config_copy(ctx->cfg);
-    struct cmd_ctx lctx = {lcfg, ctx->plugins};
-    struct lineage *l = NULL;
-    struct strvec names = {0};
+    if (!d)
+        return;
+    strvec_clear(&d->names);
+    lineage_free(d->l);
+    config_free(d->lcfg);
+    free(d->conf_path);
+    free(d);
+}
+
+/* One renewal conf: load, restore, decide.  Never fails the run; a
+ * lineage not due or broken lands in rr, a due one in *out. */
+static void renew_decide(struct cmd_ctx *ctx, const char *conf_path,
+                         struct renew_ari_cache *ari,
+                         struct renew_results *rr, struct due **out)
+{
+    struct due *d = calloc(1, sizeof(*d));
     struct cb_err e = {0};
     int r;
 
+    *out = NULL;
     display_notifyf(1, "Processing %s", conf_path);
-    if (!lcfg) {
+    if (d) {
+        d->lcfg = config_copy(ctx->cfg);
+        d->conf_path = strdup(conf_path);
+    }
+    if (!d || !d->lcfg || !d->conf_path) {
         log_error("Renewal configuration file %s produced an unexpected "
                   "error: out of memory. Skipping.", conf_path);
         strvec_push(&rr->parse_failures, conf_path);
-        return;
+        goto out;
     }
-    r = lineage_load(conf_path, config_str(ctx->cfg, "config_dir"), &l, &e);
+    r = lineage_load(conf_path, config_str(ctx->cfg, "config_dir"), &d->l,
+                     &e);
     if (r != CB_OK) {
         log_error("Renewal configuration file %s is broken.", conf_path);
         log_error("The error was: %s\nSkipping.", cb_err_msg(&e));
         strvec_push(&rr->parse_failures, conf_path);
         goto out;
     }
-    r = renewal_restore(lcfg, l->conf, &e);
+    r = renewal_restore(d->lcfg, d->l->conf, &e);
     if (r != CB_OK) {
         log_error("%s", cb_err_msg(&e));
         strvec_push(&rr->parse_failures, conf_path);
         goto out;
     }
-    r = lineage_names(l, &names, &e);
-    if (r == CB_OK && renewal_restore_names(lcfg, &names) != CB_OK)
+    r = lineage_names(d->l, &d->names, &e);
+    if (r == CB_OK && renewal_restore_names(d->lcfg, &d->names) != CB_OK)
         r = cb_err_set(&e, CB_ERR_NOMEM, "out of memory");
     if (r != CB_OK) {
         log_error("Renewal configuration file %s references a certificate "
@@ -133,25 +159,208 @@ static void renew_one(struct cmd_ctx *ctx, const char *conf_path,
         strvec_push(&rr->parse_failures, conf_path);
         goto out;
     }
-    if (!renew_should(lcfg, l, (int64_t)time(NULL), ari)) {
-        note_skipped(rr, l);
+    if (!renew_should(d->lcfg, d->l, (int64_t)time(NULL), ari)) {
+        note_skipped(rr, d->l);
         goto out;
     }
-    random_sleep(rr);
-    r = renew_lineage(&lctx, l, hr, &e);
-    if (r == CB_OK) {
-        strvec_push(&rr->successes, l->path[LK_FULLCHAIN]);
-        push_all(&rr->renewed_names, &names);
-    } else {
-        log_error("Failed to renew certificate %s with error: %s", l->name,
-                  cb_err_msg(&e));
-        strvec_push(&rr->failures, l->path[LK_FULLCHAIN]);
-        push_all(&rr->failed_names, &names);
-    }
+    *out = d;
+    d = NULL;
 out:
-    strvec_clear(&names);
-    lineage_free(l);
-    config_free(lcfg);
+    due_free(d);
+}
+
+/* The outcome of one renewal, into rr. */
+static void renew_record(struct renew_results *rr, const struct due *d)
+{
+    if (d->result == CB_OK) {
+        strvec_push(&rr->successes, d->l->path[LK_FULLCHAIN]);
+        push_all(&rr->renewed_names, &d->names);
+    } else {
+        strvec_push(&rr->failures, d->l->path[LK_FULLCHAIN]);
+        push_all(&rr->failed_names, &d->names);
+    }
+}
+
+/* renew_lineage for one due lineage, its error logged. */
+static int renew_due_now(struct cmd_ctx *ctx, struct due *d,
+                         struct hook_run *hr)
+{
+    struct cmd_ctx lctx = {d->lcfg, ctx->plugins};
+    struct cb_err e = {0};
+    int r = renew_lineage(&lctx, d->l, hr, &e);
+
+    if (r != CB_OK)
+        log_error("Failed to renew certificate %s with error: %s",
+                  d->l->name, cb_err_msg(&e));
+    return r;
+}
+
+/* One after another: Certbot's order, decide then renew, per conf. */
+static void renew_sequential(struct cmd_ctx *ctx, const struct strvec *confs,
+                             struct hook_run *hr,
+                             struct renew_ari_cache *ari,
+                             struct renew_results *rr)
+{
+    for (size_t i = 0; i < confs->n && !interrupted(); i++) {
+        struct due *d = NULL;
+
+        renew_decide(ctx, confs->v[i], ari, rr, &d);
+        if (!d)
+            continue;
+        random_sleep(rr);
+        d->result = renew_due_now(ctx, d, hr);
+        renew_record(rr, d);
+        due_free(d);
+    }
+}
+
+/* May this lineage renew beside others?  Not with a plugin that binds a
+ * port (standalone), runs the user's challenge scripts (manual) or
+ * restarts a server (an installer): those keep Certbot's one at a time. */
+static int concurrent_ok(const struct due *d)
+{
+    const char *auth = config_str(d->lcfg, "authenticator");
+    const char *inst = config_str(d->lcfg, "installer");
+
+    if (!auth || strcmp(auth, "standalone") == 0 ||
+        strcmp(auth, "manual") == 0)
+        return 0;
+    return !inst || strcmp(inst, "null") == 0 || strcmp(inst, "none") == 0;
+}
+
+/* A deploy hook sets RENEWED_LINEAGE/RENEWED_DOMAINS in Certbot's own
+ * environment, which the post hooks at the end then see (hooks.h).  A
+ * child's setenv is lost: set what the last renewal, in conf order,
+ * would have left. */
+static void deploy_env_like_sequential(struct due **due, size_t n)
+{
+    for (size_t i = n; i-- > 0;) {
+        const struct due *d = due[i];
+        struct strvec dir = {0};
+        char *hookdir, *domains;
+        int has;
+
+        if (d->result != CB_OK || (config_bool(d->lcfg, "dry_run") &&
+                                   !config_bool(d->lcfg, "run_deploy_hooks")))
+            continue;
+        has = config_str(d->lcfg, "renew_hook") != NULL;
+        if (!has && asprintf(&hookdir, "%s/renewal-hooks/deploy",
+                             config_str(d->lcfg, "config_dir")) >= 0) {
+            hooks_list_dir(hookdir, &dir);
+            has = dir.n > 0;
+            strvec_clear(&dir);
+            free(hookdir);
+        }
+        if (!has)
+            continue;
+        domains = strvec_join(&d->names, " ");
+        setenv("RENEWED_DOMAINS", domains ? domains : "", 1);
+        setenv("RENEWED_LINEAGE", d->l->live_dir, 1);
+        free(domains);
+        return;
+    }
+}
+
+/* Wait for one of the children started for due[0..n) and note its
+ * result.  ECHILD (none left) ends them all as failed. */
+static void wait_one(struct due **due, size_t n, size_t *running)
+{
+    int status;
+    pid_t pid = waitpid(-1, &status, 0);
+
+    if (pid < 0 && errno == EINTR)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (due[i]->pid == 0 || (pid >= 0 && due[i]->pid != pid))
+            continue;
+        due[i]->pid = 0;
+        due[i]->result = pid >= 0 && WIFEXITED(status) &&
+                                 WEXITSTATUS(status) == 0
+                             ? CB_OK
+                             : CB_ERR_CONFIG;
+        (*running)--;
+        if (pid >= 0)
+            return;
+    }
+}
+
+/* Renew d in a child process running the same renew_lineage as the
+ * sequential path, so its locks, files and deploy hooks are what a
+ * sequential run makes.  The parent runs d's pre hooks first (the
+ * child's copy of hr then lists them as done, so it runs none) and
+ * queues its post hooks, which run once at the very end as always. */
+static void start_child(struct cmd_ctx *ctx, struct due *d,
+                        struct hook_run *hr, size_t *running)
+{
+    struct strvec none = {0};
+    pid_t pid;
+
+    hooks_pre(d->lcfg, hr);
+    hooks_post(d->lcfg, hr, &none);     /* renew: only queued */
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        int r = renew_due_now(ctx, d, hr);
+
+        fflush(NULL);
+        _exit(r == CB_OK ? 0 : 1);
+    }
+    if (pid < 0) {
+        log_warning("Cannot start a renewal process (%s): renewing %s "
+                    "here.", strerror(errno), d->l->name);
+        d->result = renew_due_now(ctx, d, hr);
+        return;
+    }
+    d->pid = pid;
+    (*running)++;
+}
+
+/* Certbot's loop (decide, renew, per conf, in order), except that a due
+ * lineage that may renew beside others (concurrent_ok) starts in a child
+ * while the loop goes on, up to max at a time.  One that may not waits
+ * for the running ones and renews here, as in a sequential run, so a run
+ * without such lineages looks exactly like Certbot's.  Results are
+ * reported in conf order. */
+static void renew_all(struct cmd_ctx *ctx, const struct strvec *confs,
+                      long max, struct hook_run *hr,
+                      struct renew_ari_cache *ari, struct renew_results *rr)
+{
+    struct due **due = calloc(confs->n, sizeof(*due));
+    size_t n = 0, running = 0;
+    int children = 0;
+
+    if (!due) {
+        renew_sequential(ctx, confs, hr, ari, rr);
+        return;
+    }
+    for (size_t i = 0; i < confs->n && !interrupted(); i++) {
+        struct due *d = NULL;
+
+        renew_decide(ctx, confs->v[i], ari, rr, &d);
+        if (!d)
+            continue;
+        due[n++] = d;
+        random_sleep(rr);
+        if (concurrent_ok(d)) {
+            while (running >= (size_t)max)
+                wait_one(due, n, &running);
+            start_child(ctx, d, hr, &running);
+            children = 1;
+        } else {
+            while (running > 0)
+                wait_one(due, n, &running);
+            d->result = renew_due_now(ctx, d, hr);
+        }
+    }
+    while (running > 0)
+        wait_one(due, n, &running);
+    for (size_t i = 0; i < n; i++)
+        renew_record(rr, due[i]);
+    if (children)
+        deploy_env_like_sequential(due, n);
+    for (size_t i = 0; i < n; i++)
+        due_free(due[i]);
+    free(due);
 }
 
 /* "  a (tag)\n  b (tag)" */
@@ -223,6 +432,7 @@ int cmd_renew(struct cmd_ctx *ctx, struct cb_err *err)
     struct hook_run hr = {{0}, {0}};
     struct renew_ari_cache ari = {NULL, 0};
     size_t nd = 0, ni = 0;
+    long max;
     int r;
 
     memset(&rr, 0, sizeof(rr));
@@ -262,8 +472,11 @@ int cmd_renew(struct cmd_ctx *ctx, struct cb_err *err)
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     rr.sleep_pending = !isatty(STDIN_FILENO) &&
                        config_bool(cfg, "random_sleep_on_renew");
-    for (size_t i = 0; i < confs.n && !interrupted(); i++)
-        renew_one(ctx, confs.v[i], &hr, &ari, &rr);
+    max = config_int(cfg, "max_concurrent_renewals");
+    if (max > 1 && confs.n > 1)
+        renew_all(ctx, &confs, max, &hr, &ari, &rr);
+    else
+        renew_sequential(ctx, &confs, &hr, &ari, &rr);
 
     describe(cfg, &rr);
     hooks_run_saved_post(&hr, &rr.renewed_names, &rr.failed_names);
