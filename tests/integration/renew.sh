@@ -186,18 +186,28 @@ has_line "$ERR" "0 renew failure(s), 1 parse failure(s)" "A-155 failure count"
 # ------------------------------------------------- renew failures
 # Renewed without --http-01-port, so each lineage uses its stored port;
 # f1's points where pebble does not look.
-cb_stored_port() {
-    timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" \
-        --server "$PEBBLE_DIR_URL" --no-verify-ssl \
-        --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
-        --no-random-sleep-on-renew -n "$@"
-}
 new_dirs
 issue f1.test || bail_out "issuance failed"
 issue f2.test || bail_out "issuance failed"
 free_ports 1 || bail_out "no free port"
 set_param f1.test http01_port "${FREE_PORTS[0]}"
-run cb_stored_port renew --force-renewal
+# f1 renews with an account of its own that never validated f1.test:
+# pebble may reuse an account's valid authorization (about 1 time in 100
+# even with PEBBLE_AUTHZREUSE=0), and then no challenge would fail.
+keep_C=$C
+C=$T/acct-b
+run cbn register
+C=$keep_C
+acct_b=$(find "$T/acct-b/accounts" -name regr.json -printf '%h\n' | head -n 1)
+[ -n "$acct_b" ] || bail_out "could not register a second account"
+acct_dir_a=$(find "$C/accounts" -name regr.json -printf '%h\n' | head -n 1)
+cp -a "$acct_b" "${acct_dir_a%/*}/"
+set_param f1.test account "${acct_b##*/}"
+# and no --server: with it the stored account would count as user-set
+# (Certbot's VAR_MODIFIERS) and two accounts would need --account
+run timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" --no-verify-ssl \
+    --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
+    --no-random-sleep-on-renew -n renew --force-renewal
 is "$RC" 1 "A-156 one failed renewal makes renew exit 1"
 ok "A-156 the good lineage renewed" test -e "$C/archive/f2.test/cert2.pem"
 ok "A-156 the failing lineage has no new version" test ! -e "$C/archive/f1.test/cert2.pem"
