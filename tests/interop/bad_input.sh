@@ -131,8 +131,11 @@ for kind in copied moved dirmoved absolute dangling; do
     is "$c_bad" "$py_bad" "moved links ($kind): ours lists it as invalid=$c_bad, Python invalid=$py_bad"
     run py renew --force-renewal --cert-name "$kind-py"
     py_rc=$RC
+    py_text=$(printf '%s\n--\n%s' "$OUT" "$(err_lines)" | sed "s/$kind-py/X/g")
     run cb renew --force-renewal --cert-name "$kind-c"
     is "$RC" "$py_rc" "moved links ($kind): ours renew exits $RC, Python's $py_rc" || show_run
+    is "$(printf '%s\n--\n%s' "$OUT" "$(err_lines)" | sed "s/$kind-c/X/g")" "$py_text" \
+        "moved links ($kind): ours renew prints what Python prints (stdout, stderr)"
     for k in cert chain fullchain privkey; do
         py_t=$(readlink "$C/live/$kind-py/$k.pem" 2>/dev/null | sed "s#/$kind-py/#/X/#")
         c_t=$(readlink "$C/live/$kind-c/$k.pem" 2>/dev/null | sed "s#/$kind-c/#/X/#")
