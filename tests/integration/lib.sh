@@ -723,6 +723,29 @@ account_dirs() {
         -type d 2>/dev/null | LC_ALL=C sort
 }
 
+# fresh_account: register one more account at pebble for $C (ours refuses
+# a second `register`, so it is made in a scratch config dir and copied
+# in) and print its id.  An order made with `--account <id>` cannot reuse
+# an authorization validated by another account: pebble reuses a valid
+# one about 1 time in 100 even with PEBBLE_AUTHZREUSE=0, and a check that
+# needs the challenge to run again (a renewal calling its plugin or hook)
+# then flakes.  Empty output and status 1 on failure.
+fresh_account() {
+    local scratch dir
+    scratch=$(mktemp -d "$T/acct.XXXXXX")
+    timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" \
+        --server "$PEBBLE_DIR_URL" --no-verify-ssl --config-dir "$scratch/c" \
+        --work-dir "$scratch/w" --logs-dir "$scratch/l" -n --agree-tos \
+        --register-unsafely-without-email register >"$scratch/out" 2>&1 ||
+        return 1
+    dir=$(find "$scratch/c/accounts" -name regr.json -printf '%h\n' | head -n 1)
+    [ -n "$dir" ] || return 1
+    mkdir -p "$C/accounts/${dir#"$scratch/c/accounts/"}" &&
+        rmdir "$C/accounts/${dir#"$scratch/c/accounts/"}" &&
+        cp -a "$dir" "$C/accounts/${dir#"$scratch/c/accounts/"}" || return 1
+    echo "${dir##*/}"
+}
+
 # cert_enddate_epoch CERT
 cert_enddate_epoch() {
     date -u -d "$(openssl x509 -in "$1" -noout -enddate | sed 's/^notAfter=//')" +%s
