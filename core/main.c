@@ -85,6 +85,13 @@ int main(int argc, char **argv)
     struct cmd_ctx ctx;
     int status = 1, r;
 
+    /* `certbot --version` alone: answer before loading the plugins (a
+     * dlopen() each, most of the start-up left; issue 7).  Any other
+     * spelling takes the normal path and prints the same. */
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("certbot %s\n", PACKAGE_VERSION);
+        return 0;
+    }
     signal(SIGPIPE, SIG_IGN);
     interrupt_install();
     r = plugin_registry_load(&reg, &err);

@@ -31,6 +31,7 @@ INTEGRATION_TESTS = \
 	tests/integration/reconfigure.sh \
 	tests/integration/renew_kill.sh \
 	tests/integration/renew_concurrent.sh \
+	tests/integration/startup.sh \
 	tests/integration/ocsp.sh \
 	tests/integration/webroot_owner.sh \
 	tests/integration/dry_run_accounts.sh \
