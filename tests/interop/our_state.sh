@@ -74,6 +74,19 @@ is "$RC" 0 "python: update_account of our account exits 0" || show_run
 run cb show_account
 has_line "$OUT" "  Email contact: new@example.org" "ours: sees the email Python set"
 
+# a second account of ours, on another server URL (the same pebble as
+# https://localhost:<port>/dir): Python finds it there
+LH_URL=https://localhost:$PEBBLE_PORT/dir
+run cb -n --agree-tos -m second@example.org --no-eff-email --server "$LH_URL" register
+is "$RC" 0 "ours: a second account at $LH_URL" || show_run
+LH_ACC=$(find "$C/accounts/localhost:$PEBBLE_PORT/dir" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)
+ok "ours: ... in Python Certbot's form" account_form "$LH_ACC"
+run cb show_account --server "$LH_URL"
+ours_acc=$(grep -v '^  Account Thumbprint: ' <<<"$OUT")
+run py show_account --server "$LH_URL"
+is "$RC" 0 "python: show_account finds our second account" || show_run
+is "$OUT" "$ours_acc" "python: shows what ours shows for it (2.3's thumbprint aside)"
+
 # ------------------------------------------- Python renews ours
 : >"$H/log"
 keyfp_reuse=$(pubkey_of_key "$C/live/reuse.test/privkey.pem")
