@@ -100,10 +100,13 @@ is "$(hook_count '^pre ')" 1 "ours: Python's stored pre-hook ran once"
 is "$(hook_count '^post ')" 1 "ours: Python's stored post-hook ran once"
 is "$(hook_count "^deploy $C/live/rsa.test\$")" 1 \
     "ours: Python's stored deploy hook (renew_hook) ran for rsa.test"
-is "$(hook_count '^dns-auth man.test$')" 2 \
-    "ours: Python's stored manual auth hook ran for both man.test identifiers"
-is "$(hook_count '^dns-cleanup man.test$')" 2 \
-    "ours: Python's stored manual cleanup hook ran for both identifiers"
+# once per identifier whose challenge ran: pebble reuses a valid
+# authorization about 1 time in 100 even with PEBBLE_AUTHZREUSE=0
+n_auth=$(hook_count '^dns-auth man.test$')
+ok "ours: Python's stored manual auth hook ran for the man.test identifiers ($n_auth)" \
+    test "$n_auth" -ge 1 -a "$n_auth" -le 2
+is "$(hook_count '^dns-cleanup man.test$')" "$n_auth" \
+    "ours: Python's stored manual cleanup hook ran as often"
 is "$(pubkey_of_key "$C/live/reuse.test/privkey.pem")" "$keyfp_reuse" \
     "ours: reuse_key lineage keeps its key"
 isnt "$(pubkey_of_key "$C/live/rsa.test/privkey.pem")" "$keyfp_rsa" \
