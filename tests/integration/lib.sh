@@ -746,6 +746,13 @@ fresh_account() {
     echo "${dir##*/}"
 }
 
+# drop_account ID: remove an account fresh_account copied into $C, so
+# later commands without --account find the one account again (with
+# several, -n fails: "Please choose an account").
+drop_account() {
+    [ -n "$1" ] && rm -rf "$C/accounts/127.0.0.1:$PEBBLE_PORT/dir/$1"
+}
+
 # cert_enddate_epoch CERT
 cert_enddate_epoch() {
     date -u -d "$(openssl x509 -in "$1" -noout -enddate | sed 's/^notAfter=//')" +%s
