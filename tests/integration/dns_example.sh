@@ -92,10 +92,15 @@ is "$(conf_get "$RCONF" dns_example_endpoint renewalparams)" \
 ok "the token is not in the renewal conf or the log" \
     bash -c "! grep -rqF -- '$TOKEN' '$C/renewal' '$L'"
 
-run cb renew --force-renewal --cert-name ex.test
+# With an account that never validated these names: pebble reuses an
+# account's valid authorization about 1 time in 100 even with
+# PEBBLE_AUTHZREUSE=0, and then no record would be created.
+acct=$(fresh_account) || bail_out "could not register a fresh account"
+run cb renew --force-renewal --cert-name ex.test --account "$acct"
 is "$RC" 0 "renew with the stored third-party plugin and options" || show_run
 is "$(jqs '.created | length')" 4 "renew created two more records"
 is "$(jqs '.records | length')" 0 "and removed them"
+drop_account "$acct"
 
 run cbn certonly -a dns-example --dns-example-credentials "$T/bad.ini" \
     --dns-example-endpoint "https://127.0.0.1:$MOCK_PORT/v1" \
