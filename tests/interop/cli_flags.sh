@@ -42,6 +42,7 @@ certificates --elliptic secp384r1
 certificates --preferred-cha dns
 certificates --no-verify
 certificates --max-log 3
+certificates --max 3
 certificates --http-01-addr 127.0.0.1
 certificates --deploy /bin/true
 certificates --disable-hook
@@ -139,6 +140,9 @@ while IFS=$'\t' read -r pyrc quoted; do
         update_symlinks) want=rejected why="verb removed in 3.0" ;;
         # 5.6's acme knows http-01 and dns-01 only (TLSALPN01 is gone)
         *"--preferred-challenges tls-alpn-01") want=rejected why="no tls-alpn-01 in 5.6" ;;
+        # beyond Certbot: --max-concurrent-renewals makes the prefix
+        # ambiguous (docs/compatibility.md)
+        "certificates --max 3") want=rejected why="--max-concurrent-renewals (ours only)" ;;
     esac
     got=$(class "$rc")
     if [ "$got" = "$want" ]; then
