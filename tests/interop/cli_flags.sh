@@ -123,6 +123,7 @@ n=0 same=0
 : >"$T/unsupported"
 while IFS=$'\t' read -r pyrc quoted; do
     n=$((n + 1))
+    argv=()
     eval "argv=($quoted)"
     timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" --config-dir "$T/c" \
         --work-dir "$T/w" --logs-dir "$T/l" "${argv[@]}" \
@@ -178,6 +179,7 @@ is "$RC:$py_rc" "1:1" "values: both refuse a -d before the first of several -w"
 # (5.3 added --ip-address to the message)
 has "$ERR" "If you specify multiple webroot paths, one of them must precede all --domain and --ip-address flags" \
     "values: ... ours with 5.6's message"
+# shellcheck disable=SC2054 # (commas are the point here)
 order=(-w "$WWW" -d a.test,B.test. -d c.test -w "$WWW2" --domains=d.test --domain a.test)
 run pyn certonly --webroot --cert-name pyorder "${order[@]}"
 is "$RC" 0 "values: Python issues with -d/-w interleaved" || show_run

@@ -80,7 +80,7 @@ section_order() { grep -E '^[[:space:]]*\[' "$1" | tr -d ' ' | tr '\n' ' ' | sed
 # Python Certbot writes (SPEC 3): modes, relative links to the latest
 # common version, README text, fullchain = cert + chain, key matches.
 lineage_form() {
-    local n=$1 k tgt v= bad=
+    local n=$1 k tgt v="" bad=""
     [ "$(mode_of "$C/live")" = 700 ] || bad="$bad live=$(mode_of "$C/live")"
     [ "$(mode_of "$C/archive")" = 700 ] || bad="$bad archive=$(mode_of "$C/archive")"
     [ "$(mode_of "$C/live/$n")" = 755 ] || bad="$bad live/$n=$(mode_of "$C/live/$n")"
