@@ -35,6 +35,7 @@ INTEGRATION_TESTS = \
 	tests/integration/ocsp.sh \
 	tests/integration/webroot_owner.sh \
 	tests/integration/dry_run_accounts.sh \
+	tests/integration/eff.sh \
 	tests/integration/dns_core.sh \
 	tests/integration/dns_rfc2136.sh \
 	tests/integration/dns_cloudflare.sh \

@@ -15,6 +15,7 @@
 #include "cli/domains.h"
 #include "crypto/cert.h"
 #include "crypto/key.h"
+#include "lifecycle/eff.h"
 #include "lifecycle/hooks.h"
 #include "lifecycle/lineage_choice.h"
 #include "lifecycle/names.h"
@@ -447,6 +448,7 @@ int certonly_flow(struct cmd_ctx *ctx, struct plugin_inst *auth, int run,
         report_received(choice.lineage, 1);
     else
         report_success(cfg, choice.lineage);
+    eff_handle_subscription(cfg, s.account);
 out:
     for (size_t i = 0; r == CB_OK && i < n.all.n; i++)
         r = strvec_push(&out->names, n.all.v[i]);

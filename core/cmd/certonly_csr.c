@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cmd/certonly_csr.h"
+#include "lifecycle/eff.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -425,6 +426,7 @@ int certonly_csr(struct cmd_ctx *ctx, struct cb_err *err)
     if (r != CB_OK)
         goto out;
     report(cfg, &res, paths);
+    eff_handle_subscription(cfg, s.account);
 out:
     for (int i = 0; i < 3; i++)
         free(paths[i]);

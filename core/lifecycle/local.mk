@@ -8,7 +8,8 @@ libcbcore_la_SOURCES += \
 	core/lifecycle/names.c core/lifecycle/names.h \
 	core/lifecycle/lineage_choice.c core/lifecycle/lineage_choice.h \
 	core/lifecycle/renew_decision.c core/lifecycle/renew_decision.h \
-	core/lifecycle/renewal_params.c core/lifecycle/renewal_params.h
+	core/lifecycle/renewal_params.c core/lifecycle/renewal_params.h \
+	core/lifecycle/eff.c core/lifecycle/eff.h
 libcbcore_la_SOURCES += \
 	core/lifecycle/hooks.c core/lifecycle/hooks.h \
 	core/lifecycle/renewal_restore.c core/lifecycle/renewal_restore.h \

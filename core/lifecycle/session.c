@@ -413,7 +413,8 @@ int session_register(struct cb_config *cfg, struct session *s,
         goto out;
     }
     r = account_save(config_str(cfg, "config_dir"), s->server, key, url,
-                     subscribe ? emails.v[0] : NULL, &acct, err);
+                     subscribe && !config_bool(cfg, "dry_run")
+                         ? emails.v[0] : NULL, &acct, err);
     if (r != CB_OK)
         goto out;
     /* acct holds its own copy of the key; point the client at it. */

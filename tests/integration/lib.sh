@@ -38,6 +38,8 @@ LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${top_builddir:=$top_srcdir}"
 : "${CERTBOT:=$top_builddir/certbot}"
 : "${CB_TIMEOUT:=120}"
+# Never the real EFF list: a refused loopback port unless a test serves one.
+export CERTBOT_EFF_SUBSCRIBE_URL=${CERTBOT_EFF_SUBSCRIBE_URL:-http://127.0.0.1:1/}
 export CERTBOT
 
 # ---------------------------------------------------------------- temp dir
