@@ -18,6 +18,7 @@
 #include "cli/cli_internal.h"
 #include "cli/domains.h"
 #include "util/log.h"
+#include "util/pyrepr.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -74,28 +75,6 @@ static int in_list(const char *const *list, const char *s)
         if (strcmp(list[i], s) == 0)
             return 1;
     return 0;
-}
-
-/* Python's repr() of a str, enough for messages: single quotes unless the
- * text has one and no double quote. */
-static void py_repr(char *buf, size_t size, const char *s)
-{
-    char q = (strchr(s, '\'') && !strchr(s, '"')) ? '"' : '\'';
-    size_t o = 0;
-
-    if (size < 3) {
-        if (size)
-            buf[0] = '\0';
-        return;
-    }
-    buf[o++] = q;
-    for (const char *p = s; *p && o + 3 < size; p++) {
-        if (*p == q || *p == '\\')
-            buf[o++] = '\\';
-        buf[o++] = *p;
-    }
-    buf[o++] = q;
-    buf[o] = '\0';
 }
 
 /* argparse's self.error(): the usage block, then "certbot: error: ...". */

@@ -8,6 +8,7 @@
 
 #include "util/display.h"
 #include "util/log.h"
+#include "util/pyrepr.h"
 #include "util/strvec.h"
 
 enum want { WANT_AUTH, WANT_INST };
@@ -68,6 +69,7 @@ static int create_and_prepare(struct cmd_ctx *ctx, struct plugin *p,
 {
     struct plugin_inst *pi = NULL;
     struct cb_err inner = {0};
+    char rep[CB_ERR_MSG_MAX];
     int r;
 
     if (p->broken)
@@ -84,11 +86,12 @@ static int create_and_prepare(struct cmd_ctx *ctx, struct plugin *p,
          * validation) are not wrapped by Certbot either. */
         if (r == CB_ERR_NONINTERACTIVE || r == CB_ERR_CONFIG)
             return cb_err_set(err, r, "%s", cb_err_msg(&inner));
+        py_repr(rep, sizeof(rep), cb_err_msg(&inner));
         return cb_err_set(err, r,
                           "The %s plugin is not working; there may be "
                           "problems with your existing configuration.\n"
-                          "The error was: %s",
-                          p->name, cb_err_msg(&inner));
+                          "The error was: PluginError(%s)",
+                          p->name, rep);
     }
     *out = pi;
     return CB_OK;

@@ -96,6 +96,9 @@ run cbn certonly --manual -d d1.test
 is "$RC" 1 "A-253 --manual -n without --manual-auth-hook exits 1"
 has "$ERR" "An authentication script must be provided with --manual-auth-hook when using the manual plugin non-interactively." \
     "A-253 the error explains the missing auth hook" || show_run
+has "$ERR" "The manual plugin is not working; there may be problems with your existing configuration.
+The error was: PluginError('An authentication script must be provided" \
+    "A-253 ... wrapped as Certbot does, with the Python repr of the error"
 
 # ------------------------------------------------------------ A-254
 run cbn certonly --manual --manual-auth-hook nosuch -d d1.test
