@@ -22,6 +22,8 @@
 
 #include <certbot/plugin.h>
 
+#include "../common/dnsplug.h"
+
 #define CF_DEFAULT_API "https://api.cloudflare.com/client/v4"
 #define CF_API_ENV "CERTBOT_DNS_CLOUDFLARE_API_URL"
 #define CF_ACCOUNT_URL "https://dash.cloudflare.com/?to=/:account/profile/api-tokens"
@@ -74,75 +76,6 @@ static void cf_destroy(void *ctx)
 
 /* ------------------------------------------------------------ helpers */
 
-static char *str_printf(const char *fmt, ...) CB_PRINTF(1, 2);
-
-static char *str_printf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-/* Percent-encode everything but RFC 3986 unreserved characters; caller
- * frees. */
-static char *url_escape(const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t len = strlen(s);
-    char *out = malloc(len * 3 + 1), *o = out;
-
-    if (!out)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-            *p == '_' || *p == '~') {
-            *o++ = (char)*p;
-        } else {
-            *o++ = '%';
-            *o++ = hex[*p >> 4];
-            *o++ = hex[*p & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-/* Certbot's base_domain_name_guesses as a Python-style list for messages:
- * "a.b.c" -> ['a.b.c', 'b.c', 'c']. */
-static void guesses_text(const char *domain, char *buf, size_t size)
-{
-    const char *p = domain;
-    size_t used = 0;
-    int n = 0;
-
-    buf[0] = '\0';
-    used += (size_t)snprintf(buf, size, "[");
-    while (p && *p && n < CF_MAX_GUESSES && used < size) {
-        const char *dot = strchr(p, '.');
-
-        used += (size_t)snprintf(buf + used, size - used, "%s'%s'",
-                                 n ? ", " : "", p);
-        n++;
-        p = dot ? dot + 1 : NULL;
-    }
-    if (used < size)
-        snprintf(buf + used, size - used, "]");
-}
-
 /* ------------------------------------------------------------ the API */
 
 static void apierr_from_body(const struct cb_http_resp *resp, json_t *root,
@@ -184,7 +117,7 @@ static int cf_call(struct cf *cf, const char *method, const char *path,
     *result = NULL;
     if (total_pages)
         *total_pages = 1;
-    url = str_printf("%s%s", cf->api, path);
+    url = dp_printf("%s%s", cf->api, path);
     text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     if (!url || (body && !text)) {
         r = CB_ERR_NOMEM;
@@ -240,7 +173,7 @@ static const char *zone_hint(long code)
 static int zone_lookup(struct cf *cf, const char *name, char **id,
                        struct cf_apierr *ae)
 {
-    char *esc = url_escape(name), *path = NULL;
+    char *esc = dp_url_escape(name), *path = NULL;
     long pages = 1;
     int r = CB_OK;
 
@@ -253,7 +186,7 @@ static int zone_lookup(struct cf *cf, const char *name, char **id,
         size_t i;
 
         free(path);
-        path = str_printf("/zones?name=%s&per_page=%d&page=%ld", esc,
+        path = dp_printf("/zones?name=%s&per_page=%d&page=%ld", esc,
                           CF_PER_PAGE, page);
         if (!path) {
             r = CB_ERR_NOMEM;
@@ -321,7 +254,7 @@ static int find_zone_id(struct cf *cf, const char *domain, char **id)
         }
         p = dot ? dot + 1 : NULL;
     }
-    guesses_text(domain, guesses, sizeof(guesses));
+    dp_guesses_text(domain, guesses, sizeof(guesses));
     if (had_err && strstr(last.msg, "com.cloudflare.api.account.zone.list"))
         return cf->host->fail(cf->h, CB_ERR_PLUGIN, "Unable to determine "
                               "zone_id for %s using zone names: %s. Please "
@@ -360,7 +293,7 @@ static int content_matches(const char *got, const char *want)
 static int find_record_id(struct cf *cf, const char *zone, const char *name,
                           const char *value, char **id, struct cf_apierr *ae)
 {
-    char *esc = url_escape(name), *path = NULL;
+    char *esc = dp_url_escape(name), *path = NULL;
     long pages = 1;
     int r = CB_OK;
 
@@ -373,7 +306,7 @@ static int find_record_id(struct cf *cf, const char *zone, const char *name,
         size_t i;
 
         free(path);
-        path = str_printf("/zones/%s/dns_records?type=TXT&name=%s"
+        path = dp_printf("/zones/%s/dns_records?type=TXT&name=%s"
                           "&per_page=%d&page=%ld", zone, esc, CF_PER_PAGE,
                           page);
         if (!path) {
@@ -456,14 +389,14 @@ static int cf_setup(void *ctx)
                               " is required when using a Global API Key. (see "
                               "%s)", path, CF_ACCOUNT_URL);
     if (token) {
-        cf->hdr_a = str_printf("Authorization: Bearer %s", token);
+        cf->hdr_a = dp_printf("Authorization: Bearer %s", token);
         if (!cf->hdr_a)
             return CB_ERR_NOMEM;
         cf->hdrs[0] = cf->hdr_a;
         cf->hdrs[1] = "Content-Type: application/json";
     } else {
-        cf->hdr_a = str_printf("X-Auth-Email: %s", email);
-        cf->hdr_b = str_printf("X-Auth-Key: %s", key);
+        cf->hdr_a = dp_printf("X-Auth-Email: %s", email);
+        cf->hdr_b = dp_printf("X-Auth-Key: %s", key);
         if (!cf->hdr_a || !cf->hdr_b)
             return CB_ERR_NOMEM;
         cf->hdrs[0] = cf->hdr_a;
@@ -488,7 +421,7 @@ static int cf_add(void *ctx, const char *domain, const char *name,
         goto out;
     rec = json_pack("{s:s, s:s, s:s, s:i}", "type", "TXT", "name", name,
                     "content", value, "ttl", CF_TTL);
-    path = str_printf("/zones/%s/dns_records", zone);
+    path = dp_printf("/zones/%s/dns_records", zone);
     if (!rec || !path) {
         r = CB_ERR_NOMEM;
         goto out;
@@ -550,7 +483,7 @@ static int cf_del(void *ctx, const char *domain, const char *name,
         r = CB_OK;
         goto out;
     }
-    path = str_printf("/zones/%s/dns_records/%s", zone, rid);
+    path = dp_printf("/zones/%s/dns_records/%s", zone, rid);
     if (!path) {
         r = CB_ERR_NOMEM;
         goto out;

@@ -22,6 +22,8 @@
 
 #include <certbot/plugin.h>
 
+#include "../common/dnsplug.h"
+
 #define DO_DEFAULT_API "https://api.digitalocean.com/v2"
 #define DO_API_ENV "CERTBOT_DNS_DIGITALOCEAN_API_URL"
 #define DO_TTL 30
@@ -65,49 +67,6 @@ static void do_destroy(void *ctx)
 
 /* ------------------------------------------------------------ helpers */
 
-static char *str_printf(const char *fmt, ...) CB_PRINTF(1, 2);
-
-static char *str_printf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-/* Certbot's base_domain_name_guesses as a Python-style list for messages:
- * "a.b.c" -> ['a.b.c', 'b.c', 'c']. */
-static void guesses_text(const char *domain, char *buf, size_t size)
-{
-    const char *p = domain;
-    size_t used;
-    int n = 0;
-
-    used = (size_t)snprintf(buf, size, "[");
-    while (p && *p && n < DO_MAX_GUESSES && used < size) {
-        const char *dot = strchr(p, '.');
-
-        used += (size_t)snprintf(buf + used, size - used, "%s'%s'",
-                                 n ? ", " : "", p);
-        n++;
-        p = dot ? dot + 1 : NULL;
-    }
-    if (used < size)
-        snprintf(buf + used, size - used, "]");
-}
-
 /* "_acme-challenge.www.example.com" in zone "example.com" is
  * "_acme-challenge.www": DigitalOcean appends the domain itself.  Caller
  * frees. */
@@ -140,7 +99,7 @@ static int do_call(struct dgo *d, const char *method, const char *path,
     int r;
 
     *root = NULL;
-    url = str_printf("%s%s", d->api, path);
+    url = dp_printf("%s%s", d->api, path);
     text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     if (!url || (body && !text)) {
         r = CB_ERR_NOMEM;
@@ -204,7 +163,7 @@ static int find_domain(struct dgo *d, const char *domain, char **zone,
         json_t *root = NULL, *doms;
 
         free(path);
-        path = str_printf("/domains?page=%ld&per_page=%d", page,
+        path = dp_printf("/domains?page=%ld&per_page=%d", page,
                           DO_PER_PAGE);
         if (!path) {
             r = CB_ERR_NOMEM;
@@ -265,7 +224,7 @@ static int find_domain_or_fail(struct dgo *d, const char *domain,
     if (r != CB_OK)
         return r;
     if (!*zone) {
-        guesses_text(domain, guesses, sizeof(guesses));
+        dp_guesses_text(domain, guesses, sizeof(guesses));
         return d->host->fail(d->h, CB_ERR_PLUGIN, "Unable to determine base "
                              "domain for %s using names: %s.", domain,
                              guesses);
@@ -295,7 +254,7 @@ static int do_setup(void *ctx)
     r = d->host->credentials_get(d->h, "credentials", "token", &token);
     if (r != CB_OK)
         return r;
-    d->auth = str_printf("Authorization: Bearer %s", token);
+    d->auth = dp_printf("Authorization: Bearer %s", token);
     if (!d->auth)
         return CB_ERR_NOMEM;
     d->hdrs[0] = d->auth;
@@ -317,7 +276,7 @@ static int do_add(void *ctx, const char *domain, const char *name,
     if (r != CB_OK)
         goto out;
     rel = relative_name(name, zone);
-    path = str_printf("/domains/%s/records", zone);
+    path = dp_printf("/domains/%s/records", zone);
     rec = rel ? json_pack("{s:s, s:s, s:s, s:i}", "type", "TXT", "name",
                           rel, "data", value, "ttl", DO_TTL)
               : NULL;
@@ -367,7 +326,7 @@ static int del_matches(struct dgo *d, const char *zone, json_t *records,
             strcmp(type, "TXT") != 0 || strcmp(nm, rel) != 0 ||
             strcmp(data, value) != 0)
             continue;
-        path = str_printf("/domains/%s/records/%lld", zone,
+        path = dp_printf("/domains/%s/records/%lld", zone,
                           (long long)json_integer_value(id));
         if (!path)
             return CB_ERR_NOMEM;
@@ -421,7 +380,7 @@ static int do_del(void *ctx, const char *domain, const char *name,
         json_t *root = NULL, *recs;
 
         free(path);
-        path = str_printf("/domains/%s/records?page=%ld&per_page=%d", zone,
+        path = dp_printf("/domains/%s/records?page=%ld&per_page=%d", zone,
                           page, DO_PER_PAGE);
         if (!path) {
             r = CB_ERR_NOMEM;

@@ -4,4 +4,4 @@ plugin_LTLIBRARIES += dns-digitalocean.la
 dns_digitalocean_la_SOURCES = plugins-dns/digitalocean/digitalocean.c
 dns_digitalocean_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 dns_digitalocean_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
-dns_digitalocean_la_LIBADD = $(JANSSON_LIBS)
+dns_digitalocean_la_LIBADD = libdnsplug.la $(JANSSON_LIBS)

@@ -10,6 +10,7 @@
 #include <ldns/ldns.h>
 
 #include "tsig.h"
+#include "../common/dnsplug.h"
 
 /* TSIG fudge: the clock skew the server tolerates (RFC 8945 suggests
  * 300 s; nsupdate uses the same). */
@@ -234,27 +235,6 @@ static int soa_lookup(const struct rfc2136_server *s, const char *name,
     return soa_query(s, name, false, msg, msg_len);
 }
 
-/* "['a.b.c', 'b.c', 'c']": Certbot names the guesses as a Python list. */
-static void guesses_repr(const char *record, char *buf, size_t len)
-{
-    size_t used = 0;
-    const char *p = record;
-
-    buf[0] = '\0';
-    for (int n = 0; p && *p && n < MAX_LABELS; n++) {
-        int w = snprintf(buf + used, len - used, "%s'%s'", n ? ", " : "[",
-                         p);
-
-        if (w < 0 || (size_t)w >= len - used)
-            return;
-        used += (size_t)w;
-        p = strchr(p, '.');
-        if (p)
-            p++;
-    }
-    snprintf(buf + used, len - used, "]");
-}
-
 int rfc2136_find_zone(const struct rfc2136_server *s, const char *record,
                       char **zone, char *msg, size_t msg_len)
 {
@@ -277,7 +257,7 @@ int rfc2136_find_zone(const struct rfc2136_server *s, const char *record,
         if (p)
             p++;
     }
-    guesses_repr(record, guesses, sizeof(guesses));
+    dp_guesses_text(record, guesses, sizeof(guesses));
     return msgf(msg, msg_len, "Unable to determine base domain for %s "
                 "using names: %s.", record, guesses);
 }

@@ -8,7 +8,7 @@ dns_rfc2136_la_SOURCES = plugins-dns/rfc2136/rfc2136.c \
 dns_rfc2136_la_CFLAGS = $(PLUGIN_COMPILE_FLAGS) $(LDNS_CFLAGS) \
 	$(OPENSSL_CFLAGS)
 dns_rfc2136_la_LDFLAGS = $(PLUGIN_LINK_FLAGS)
-dns_rfc2136_la_LIBADD = $(LDNS_LIBS) $(OPENSSL_LIBS)
+dns_rfc2136_la_LIBADD = libdnsplug.la $(LDNS_LIBS) $(OPENSSL_LIBS)
 EXTRA_DIST += plugins-dns/rfc2136/README.md
 
 # tsig.c checked against ldns's own TSIG code (TAP).
