@@ -60,6 +60,7 @@ static int oid_is(const struct der *v, const unsigned char *oid, size_t n)
 
 static const unsigned char OID_CN[] = {0x55, 0x04, 0x03};
 static const unsigned char OID_SAN[] = {0x55, 0x1d, 0x11};
+static const unsigned char OID_AKI[] = {0x55, 0x1d, 0x23};
 static const unsigned char OID_AIA[] = {0x2b, 0x06, 0x01, 0x05,
                                         0x05, 0x07, 0x01, 0x01};
 static const unsigned char OID_OCSP[] = {0x2b, 0x06, 0x01, 0x05,
@@ -606,4 +607,55 @@ out:
     }
     free(cder);
     return rc;
+}
+
+/* -------------------------------------------------------------- ARI id */
+
+int x509_lite_ari_parts(const unsigned char *der, size_t len,
+                        const unsigned char **aki, size_t *aki_len,
+                        const unsigned char **serial, size_t *serial_len)
+{
+    struct der all = {der, len}, cert, tbs, v, exts, list, e, oid, val;
+    unsigned tag;
+    int seen = 0;
+
+    if (der_expect(&all, 0x30, &cert) < 0 ||
+        der_expect(&cert, 0x30, &tbs) < 0 || der_next(&tbs, &tag, &v) < 0)
+        return UNSUP;
+    if (tag == 0xa0 && der_next(&tbs, &tag, &v) < 0)
+        return UNSUP;
+    if (tag != 0x02 || v.n == 0 || (v.p[0] & 0x80))
+        return UNSUP;         /* negative serials: OpenSSL's way */
+    *serial = v.p;            /* DER content octets: what ARI wants */
+    *serial_len = v.n;
+    for (int i = 0; i < 5; i++)   /* sig alg, issuer, validity, subject, spki */
+        if (der_expect(&tbs, 0x30, &v) < 0)
+            return UNSUP;
+    while (tbs.n) {
+        if (der_next(&tbs, &tag, &exts) < 0)
+            return UNSUP;
+        if (tag != 0xa3)
+            continue;
+        if (der_expect(&exts, 0x30, &list) < 0)
+            return UNSUP;
+        while (list.n) {
+            struct der seq, kid;
+
+            if (der_expect(&list, 0x30, &e) < 0 ||
+                der_expect(&e, 0x06, &oid) < 0 || der_next(&e, &tag, &val) < 0)
+                return UNSUP;
+            if (tag == 0x01 && der_next(&e, &tag, &val) < 0)
+                return UNSUP;
+            if (tag != 0x04 || !oid_is(&oid, OID_AKI, sizeof(OID_AKI)))
+                continue;
+            if (seen++ || der_expect(&val, 0x30, &seq) < 0)
+                return UNSUP;
+            /* AuthorityKeyIdentifier: [0] keyIdentifier first if present */
+            if (der_next(&seq, &tag, &kid) < 0 || tag != 0x80)
+                return UNSUP;
+            *aki = kid.p;
+            *aki_len = kid.n;
+        }
+    }
+    return seen ? CB_OK : UNSUP;
 }

@@ -36,4 +36,12 @@ int x509_lite_info(const unsigned char *der, size_t len,
 int x509_lite_key_matches(const char *cert_pem, size_t cert_len,
                           const char *key_pem, size_t key_len);
 
+/* The parts of an ARI certificate identifier (RFC 9773): the Authority
+ * Key Identifier's keyIdentifier and the serial's DER content octets,
+ * both pointing into der.  CB_ERR_NOT_SUPPORTED when either is missing
+ * or unusual (OpenSSL then decides, and words the error). */
+int x509_lite_ari_parts(const unsigned char *der, size_t len,
+                        const unsigned char **aki, size_t *aki_len,
+                        const unsigned char **serial, size_t *serial_len);
+
 #endif

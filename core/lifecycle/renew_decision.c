@@ -224,6 +224,19 @@ static struct acme_client *ari_client(const struct cb_config *cfg,
     return s->acme;
 }
 
+/* Has this run already seen that server's directory, without a
+ * renewalInfo URL?  Then no lineage of it needs its certificate read
+ * for an ARI identifier. */
+static int ari_known_unsupported(const struct renew_ari_cache *c,
+                                 const char *url)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->servers[i].url, url) == 0)
+            return c->servers[i].acme &&
+                   !acme_directory_get(c->servers[i].acme, "renewalInfo");
+    return 0;
+}
+
 static void iso_time(int64_t t, char *buf, size_t len)
 {
     time_t tt = (time_t)t;
@@ -295,6 +308,8 @@ static int ari_time_snap(const struct cb_config *cfg, struct lineage *l,
         goto out;
     if (s->ci.not_after < now)
         goto out;     /* expired: renew without asking */
+    if (ari_known_unsupported(cache, server))
+        goto out;     /* as acme_renewal_info_get would say, unasked */
     path = strdup(s->cert_path);
     if (!path || fs_read_all(path, &pem, &len, &err) != CB_OK)
         goto out;
