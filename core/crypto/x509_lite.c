@@ -132,9 +132,27 @@ static int lite_pem_block(const char *pem, size_t len,
     if (!out)
         return CB_ERR_NOMEM;
     for (; p < e; p++) {
-        unsigned char c = (unsigned char)*p;
+        unsigned char c;
         int v;
 
+        /* four characters, three octets at a time (a PEM line is 16 such
+         * groups) while on an octet boundary */
+        while (bits == 0 && !pad && e - p >= 4) {
+            int w = b64_tab[(unsigned char)p[0]];
+            int x = b64_tab[(unsigned char)p[1]];
+            int y = b64_tab[(unsigned char)p[2]];
+            int z = b64_tab[(unsigned char)p[3]];
+
+            if ((w | x | y | z) < 0)
+                break;
+            out[n++] = (unsigned char)(w << 2 | x >> 4);
+            out[n++] = (unsigned char)((x & 15) << 4 | y >> 2);
+            out[n++] = (unsigned char)((y & 3) << 6 | z);
+            p += 4;
+        }
+        if (p >= e)
+            break;
+        c = (unsigned char)*p;
         if (c == '\n' || c == '\r' || c == ' ' || c == '\t')
             continue;
         if (c == '=') {
