@@ -109,10 +109,21 @@ done
 is "$ok_all" 1 "every lineage at version 2, key matches, fullchain = cert + chain"
 
 # ------------------------------------------- one fails among several
+# c2 renews with an account of its own that never validated c2.test: pebble
+# may reuse an account's valid authorization (1 time in 100 even with
+# PEBBLE_AUTHZREUSE=0), and then its broken webroot would never be used.
+# Without --server, so each lineage's stored account applies.
 issue_set
 : >"$T/afile"
 sed -i "s|$WR|$T/afile/www|g" "$C/renewal/c2.conf"
-renew_all "$N"
+acct_c2=$(fresh_account) || bail_out "could not register a second account"
+sed -i "s|^account = .*|account = $acct_c2|" "$C/renewal/c2.conf"
+: >"$PROBE"
+run timeout -k 5 "$CB_TIMEOUT" "${CERTBOT_CMD[@]}" --no-verify-ssl \
+    --config-dir "$C" --work-dir "$W" --logs-dir "$L" \
+    --no-random-sleep-on-renew -n renew --force-renewal \
+    --max-concurrent-renewals "$N" --pre-hook "$HOOK pre" \
+    --deploy-hook "$HOOK deploy" --post-hook "$HOOK post"
 is "$RC" 1 "a failed renewal among concurrent ones exits 1"
 has "$ERR" "$C/live/c2/fullchain.pem (failure)" "c2 reported as failed"
 has "$OUT" "$C/live/c1/fullchain.pem (success)" "c1 still renewed"
