@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "lifecycle/lineage_choice.h"
 #include "storage/lineage.h"
 #include "util/display.h"
 #include "util/log.h"
@@ -19,38 +20,6 @@
     "cause the server software to stop working. See "                         \
     "https://certbot.org/deleting-certs for information on deleting "         \
     "certificates safely."
-
-/* Certbot's get_certnames(allow_multiple=True): --cert-name, else a
- * checklist of every lineage. */
-static int choose_certnames(struct cb_config *cfg, struct strvec *out,
-                            struct cb_err *err)
-{
-    const char *certname = config_str(cfg, "certname");
-    struct strvec all = {0};
-    int r;
-
-    if (certname) {
-        if (strvec_push(out, certname) != 0)
-            return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-        return CB_OK;
-    }
-    r = lineage_list_names(config_str(cfg, "config_dir"), &all, err);
-    if (r != CB_OK)
-        goto out;
-    if (all.n == 0) {
-        r = cb_err_set(err, CB_ERR_NOT_FOUND,
-                       "No existing certificates found.");
-        goto out;
-    }
-    r = display_checklist("Which certificate(s) would you like to delete?",
-                          (const char *const *)all.v, all.n, "--cert-name",
-                          out, err);
-    if (r == CB_ERR_CANCELLED || (r == CB_OK && out->n == 0))
-        r = cb_err_replace(err, CB_ERR_CANCELLED, "User ended interaction.");
-out:
-    strvec_clear(&all);
-    return r;
-}
 
 static int confirm(const struct strvec *names, int *yes, struct cb_err *err)
 {
@@ -80,7 +49,7 @@ int cmd_delete(struct cmd_ctx *ctx, struct cb_err *err)
     struct strvec names = {0};
     int yes = 0, r;
 
-    r = choose_certnames(cfg, &names, err);
+    r = lineage_choose_names(cfg, "delete", 1, &names, err);
     if (r != CB_OK)
         goto out;
     r = confirm(&names, &yes, err);

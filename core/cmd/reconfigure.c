@@ -30,43 +30,6 @@
     "certificate, and not the temporary test certificate acquired during "   \
     "the dry run."
 
-/* --cert-name, else a menu of every lineage (Certbot's get_certnames with
- * allow_multiple=False). */
-static int choose_certname(const struct cb_config *cfg, char **out,
-                           struct cb_err *err)
-{
-    const char *certname = config_str(cfg, "certname");
-    struct strvec all = {0};
-    size_t choice = 0;
-    int r;
-
-    if (certname) {
-        *out = strdup(certname);
-        return *out ? CB_OK : cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-    }
-    r = lineage_list_names(config_str(cfg, "config_dir"), &all, err);
-    if (r != CB_OK)
-        goto out;
-    if (all.n == 0) {
-        r = cb_err_set(err, CB_ERR_NOT_FOUND,
-                       "No existing certificates found.");
-        goto out;
-    }
-    r = display_menu("Which certificate would you like to reconfigure?",
-                     (const char *const *)all.v, all.n, -1, "--cert-name",
-                     &choice, err);
-    if (r == CB_ERR_CANCELLED)
-        r = cb_err_replace(err, r, "User ended interaction.");
-    if (r == CB_OK) {
-        *out = strdup(all.v[choice]);
-        if (!*out)
-            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-    }
-out:
-    strvec_clear(&all);
-    return r;
-}
-
 static int same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -191,7 +154,9 @@ int cmd_reconfigure(struct cmd_ctx *ctx, struct cb_err *err)
     struct co_section *params;
     struct lineage *l = NULL;
     struct strvec names = {0};
-    char *certname = NULL, *conf = NULL;
+    struct strvec chosen = {0};
+    const char *certname;
+    char *conf = NULL;
     size_t nd = 0, ni = 0;
     int run_hooks = 0, r;
 
@@ -209,9 +174,10 @@ int cmd_reconfigure(struct cmd_ctx *ctx, struct cb_err *err)
                           "reconfiguring. You can specify which certificate "
                           "you want on the command line with flag "
                           "--cert-name instead.");
-    r = choose_certname(cfg, &certname, err);
+    r = lineage_choose_names(cfg, "reconfigure", 0, &chosen, err);
     if (r != CB_OK)
         goto out;
+    certname = chosen.v[0];
     conf = lineage_conf_path(config_dir, certname);
     if (!conf) {
         r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
@@ -279,6 +245,6 @@ out:
     lineage_free(l);
     config_free(lcfg);
     free(conf);
-    free(certname);
+    strvec_clear(&chosen);
     return r;
 }

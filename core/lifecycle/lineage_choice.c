@@ -414,3 +414,42 @@ void lineage_choice_free(struct lineage_choice *c)
     lineage_free(c->lineage);
     c->lineage = NULL;
 }
+
+int lineage_choose_names(const struct cb_config *cfg, const char *verb,
+                         int allow_multiple, struct strvec *out,
+                         struct cb_err *err)
+{
+    const char *certname = config_str(cfg, "certname");
+    struct strvec all = {0};
+    char q[128];
+    size_t before = out->n, choice = 0;
+    int r;
+
+    if (certname)
+        return strvec_push(out, certname) == 0
+                   ? CB_OK : cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    r = lineage_list_names(config_str(cfg, "config_dir"), &all, err);
+    if (r != CB_OK)
+        goto out;
+    if (all.n == 0) {
+        r = cb_err_set(err, CB_ERR_NOT_FOUND,
+                       "No existing certificates found.");
+        goto out;
+    }
+    snprintf(q, sizeof(q), "Which certificate%s would you like to %s?",
+             allow_multiple ? "(s)" : "", verb);
+    if (allow_multiple) {
+        r = display_checklist(q, (const char *const *)all.v, all.n,
+                              "--cert-name", out, err);
+    } else {
+        r = display_menu(q, (const char *const *)all.v, all.n, -1,
+                         "--cert-name", &choice, err);
+        if (r == CB_OK && strvec_push(out, all.v[choice]) != 0)
+            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    }
+    if (r == CB_ERR_CANCELLED || (r == CB_OK && out->n == before))
+        r = cb_err_replace(err, CB_ERR_CANCELLED, "User ended interaction.");
+out:
+    strvec_clear(&all);
+    return r;
+}
