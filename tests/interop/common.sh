@@ -230,3 +230,36 @@ clone_lineage() {
         "$C/renewal/$s.conf" >"$C/renewal/$d.conf"
     chmod 0644 "$C/renewal/$d.conf"
 }
+
+# make_lineage_set BIN WHO: the account and the lineages both directions
+# share (RSA 3072 with hooks, ECDSA P-384, a webroot map over two paths,
+# manual dns-01 wildcard with hooks, reuse_key, options from a cli.ini),
+# made by BIN (py or cb); WHO names it in the test names.
+make_lineage_set() {
+    local bin=$1 who=$2
+    must_run "$who: register with an email" \
+        "$bin" -n --agree-tos -m admin@example.org --no-eff-email register
+    must_run "$who: RSA 3072 standalone with pre/post/deploy hooks" \
+        "$bin" -n certonly "${STANDALONE[@]}" -d rsa.test --key-type rsa --rsa-key-size 3072 \
+        --pre-hook "$H/pre" --post-hook "$H/post" --deploy-hook "$H/deploy"
+    must_run "$who: ECDSA secp384r1 standalone" \
+        "$bin" -n certonly "${STANDALONE[@]}" -d ec.test --key-type ecdsa --elliptic-curve secp384r1
+    must_run "$who: webroot with a webroot map (two paths)" \
+        "$bin" -n certonly --webroot -w "$WWW" -d wr.test -d www.wr.test -w "$WWW2" -d wr2.test
+    must_run "$who: manual dns-01 with auth and cleanup hooks (wildcard)" \
+        "$bin" -n certonly --manual --preferred-challenges dns \
+        --manual-auth-hook "$H/dns-auth" --manual-cleanup-hook "$H/dns-cleanup" \
+        -d man.test -d '*.man.test'
+    must_run "$who: standalone lineage with --reuse-key" \
+        "$bin" -n certonly "${STANDALONE[@]}" -d reuse.test --reuse-key
+    cat >"$T/cli.ini" <<EOI
+# options from a cli.ini given with -c
+authenticator = standalone
+http-01-address = 127.0.0.1
+key-type = rsa
+rsa-key-size = 4096
+must-staple = true
+EOI
+    must_run "$who: lineage with options from a cli.ini (-c)" \
+        "$bin" -n -c "$T/cli.ini" certonly -d ini.test
+}

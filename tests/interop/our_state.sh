@@ -15,31 +15,7 @@ webroot_server wr.test www.wr.test wr2.test
 make_hooks
 
 # ------------------------------------------------------- our state
-must_run "ours: register with an email" \
-    cb -n --agree-tos -m admin@example.org --no-eff-email register
-must_run "ours: RSA 3072 standalone with pre/post/deploy hooks" \
-    cb -n certonly "${STANDALONE[@]}" -d rsa.test --key-type rsa --rsa-key-size 3072 \
-    --pre-hook "$H/pre" --post-hook "$H/post" --deploy-hook "$H/deploy"
-must_run "ours: ECDSA secp384r1 standalone" \
-    cb -n certonly "${STANDALONE[@]}" -d ec.test --key-type ecdsa --elliptic-curve secp384r1
-must_run "ours: webroot with a webroot map (two paths)" \
-    cb -n certonly --webroot -w "$WWW" -d wr.test -d www.wr.test -w "$WWW2" -d wr2.test
-must_run "ours: manual dns-01 with auth and cleanup hooks (wildcard)" \
-    cb -n certonly --manual --preferred-challenges dns \
-    --manual-auth-hook "$H/dns-auth" --manual-cleanup-hook "$H/dns-cleanup" \
-    -d man.test -d '*.man.test'
-must_run "ours: standalone lineage with --reuse-key" \
-    cb -n certonly "${STANDALONE[@]}" -d reuse.test --reuse-key
-cat >"$T/cli.ini" <<EOI
-# options from a cli.ini given with -c
-authenticator = standalone
-http-01-address = 127.0.0.1
-key-type = rsa
-rsa-key-size = 4096
-must-staple = true
-EOI
-must_run "ours: lineage with options from a cli.ini (-c)" \
-    cb -n -c "$T/cli.ini" certonly -d ini.test
+make_lineage_set cb ours
 must_run "ours: renew --force-renewal of all of them" cb renew --force-renewal
 
 NAMES="ec.test ini.test man.test reuse.test rsa.test wr.test"
