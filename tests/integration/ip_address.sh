@@ -44,40 +44,17 @@ is "$(sans "$C/live/ipmix.test/cert.pem" | tr '\n' ' ')" \
 
 # ------------------------------------------------------------ webroot
 if command -v nginx >/dev/null 2>&1; then
-    WWW=$T/www NG=$T/nginx
-    mkdir -p "$WWW" "$NG/logs" "$NG/tmp"
-    chmod 0755 "$WWW" "$NG" "$NG/tmp"
-    cat >"$NG/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $NG/nginx.pid;
-error_log $NG/logs/error.log;
-events { worker_connections 64; }
-http {
-    log_format chall '\$host \$uri \$status';
-    access_log $NG/logs/access.log chall;
-    client_body_temp_path $NG/tmp/body;
-    proxy_temp_path $NG/tmp/proxy;
-    fastcgi_temp_path $NG/tmp/fastcgi;
-    uwsgi_temp_path $NG/tmp/uwsgi;
-    scgi_temp_path $NG/tmp/scgi;
-    server {
-        listen 127.0.0.1:$HTTP_PORT default_server;
-        root $WWW;
-    }
-}
-EOF
-    nginx -c "$NG/nginx.conf" -p "$NG" >"$NG/logs/stdout.log" 2>&1 &
-    cleanup_pid "$!"
-    wait_http "http://127.0.0.1:$HTTP_PORT/" 100 ||
-        bail_out "nginx did not start: $(cat "$NG/logs/error.log" 2>/dev/null)"
+    WWW=$T/www
+    mkdir -p "$WWW"
+    chmod 0755 "$WWW"
+    nginx_serve "$WWW" || bail_out "nginx did not start"
 
     new_dirs
     run cbn certonly --webroot -w "$WWW" --ip-address 127.0.0.1
     is "$RC" 0 "A-242 certonly --webroot -w <root> --ip-address 127.0.0.1 exits 0" || show_run
     has_line "$(sans "$C/live/127.0.0.1/cert.pem")" "IP Address:127.0.0.1" \
         "A-242 webroot: IP certificate in live/127.0.0.1/"
-    like "$(cat "$NG/logs/access.log")" '^127\.0\.0\.1 /\.well-known/acme-challenge/[A-Za-z0-9_-]+ 200$' \
+    like "$(cat "$NG/logs/access.log")" '^127\.0\.0\.1 /\.well-known/acme-challenge/[A-Za-z0-9_-]+ 200 [0-9]+$' \
         "A-242 webroot: the CA fetched the file from the webroot by address"
     ok "A-242 webroot: challenge directories removed" test ! -e "$WWW/.well-known"
     map=$(sed -n '/^\[\[webroot_map\]\]$/,/^\[/p' "$C/renewal/127.0.0.1.conf" 2>/dev/null)

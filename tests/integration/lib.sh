@@ -725,6 +725,51 @@ account_dirs() {
         -type d 2>/dev/null | LC_ALL=C sort
 }
 
+# nginx_serve ROOT [EXTRA]: a real nginx on 127.0.0.1:$HTTP_PORT whose
+# default server serves ROOT, plus EXTRA (more server blocks) inside
+# http {}.  Run as root it serves as nobody, so a challenge file or
+# directory that is not world-readable is refused (403) and validation
+# fails: that is what checks the 0644/0755 modes while the CA looks.
+# Logs "$host $uri $status $body_bytes_sent" to $NG/logs/access.log.
+# Sets NG and NGINX_PID; stopped by PID at exit.
+NGINX_PID=
+nginx_serve() {
+    local root=$1 extra=${2:-} user_line=
+    NG=$T/nginx
+    mkdir -p "$NG/logs" "$NG/tmp"
+    chmod 0755 "$NG" "$NG/tmp"
+    [ "$(id -u)" = 0 ] && user_line="user nobody nogroup;"
+    cat >"$NG/nginx.conf" <<EOF
+daemon off;
+$user_line
+worker_processes 1;
+pid $NG/nginx.pid;
+error_log $NG/logs/error.log;
+events { worker_connections 64; }
+http {
+    log_format chall '\$host \$uri \$status \$body_bytes_sent';
+    access_log $NG/logs/access.log chall;
+    client_body_temp_path $NG/tmp/body;
+    proxy_temp_path $NG/tmp/proxy;
+    fastcgi_temp_path $NG/tmp/fastcgi;
+    uwsgi_temp_path $NG/tmp/uwsgi;
+    scgi_temp_path $NG/tmp/scgi;
+    server {
+        listen 127.0.0.1:$HTTP_PORT default_server;
+        root $root;
+    }
+$extra
+}
+EOF
+    nginx -c "$NG/nginx.conf" -p "$NG" >"$NG/logs/stdout.log" 2>&1 &
+    NGINX_PID=$!
+    cleanup_pid "$NGINX_PID"
+    wait_http "http://127.0.0.1:$HTTP_PORT/" 100 || {
+        diag "nginx did not start: $(cat "$NG/logs/error.log" 2>/dev/null)"
+        return 1
+    }
+}
+
 # fresh_account: register one more account at pebble for $C (ours refuses
 # a second `register`, so it is made in a scratch config dir and copied
 # in) and print its id.  An order made with `--account <id>` cannot reuse

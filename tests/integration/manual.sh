@@ -12,36 +12,9 @@ require_pebble_env
 
 # ------------------------------------------------------------ nginx
 WWW=$T/www
-NG=$T/nginx
-mkdir -p "$WWW" "$NG/logs" "$NG/tmp"
-chmod 0755 "$WWW" "$NG" "$NG/tmp"
-user_line=
-[ "$(id -u)" = 0 ] && user_line="user nobody nogroup;"
-cat >"$NG/nginx.conf" <<EOF
-daemon off;
-$user_line
-worker_processes 1;
-pid $NG/nginx.pid;
-error_log $NG/logs/error.log;
-events { worker_connections 64; }
-http {
-    log_format chall '\$host \$uri \$status';
-    access_log $NG/logs/access.log chall;
-    client_body_temp_path $NG/tmp/body;
-    proxy_temp_path $NG/tmp/proxy;
-    fastcgi_temp_path $NG/tmp/fastcgi;
-    uwsgi_temp_path $NG/tmp/uwsgi;
-    scgi_temp_path $NG/tmp/scgi;
-    server {
-        listen 127.0.0.1:$HTTP_PORT default_server;
-        root $WWW;
-    }
-}
-EOF
-nginx -c "$NG/nginx.conf" -p "$NG" >"$NG/logs/stdout.log" 2>&1 &
-cleanup_pid "$!"
-wait_http "http://127.0.0.1:$HTTP_PORT/" 100 ||
-    bail_out "nginx did not start: $(cat "$NG/logs/error.log" 2>/dev/null)"
+mkdir -p "$WWW"
+chmod 0755 "$WWW"
+nginx_serve "$WWW" || bail_out "nginx did not start"
 
 # ------------------------------------------------------------ hooks
 # Each hook records its CERTBOT_* environment in $T/env/<hook>.<n>
@@ -127,7 +100,7 @@ run cbn certonly --manual --manual-auth-hook "$H/http-auth" \
     --manual-cleanup-hook "$H/http-cleanup" -d m1.test -d m2.test
 is "$RC" 0 "A-251 manual http-01 with hooks writing into an nginx webroot exits 0" || show_run
 ok "A-251 lineage m1.test issued" test -s "$C/live/m1.test/cert.pem"
-like "$(cat "$NG/logs/access.log")" '^m1\.test /\.well-known/acme-challenge/[A-Za-z0-9_-]+ 200$' \
+like "$(cat "$NG/logs/access.log")" '^m1\.test /\.well-known/acme-challenge/[A-Za-z0-9_-]+ 200 [0-9]+$' \
     "A-251 the CA fetched the hook's file through nginx"
 is "$(only_entries "$WWW/.well-known/acme-challenge")" "" \
     "A-251 the cleanup hook ran (challenge files gone)"

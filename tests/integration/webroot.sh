@@ -10,54 +10,16 @@ command -v nginx >/dev/null 2>&1 || skip_all "nginx not installed"
 require_pebble_env
 
 # ------------------------------------------------------------ nginx
-# The server runs as nobody when we are root, so a challenge file or
-# directory that is not world-readable is refused (403) and validation
-# fails: that is what checks the 0644/0755 modes while the CA looks.
-NGINX_PID=
-NG=$T/nginx
-# nginx_start: serve $T/www/<name> for server_name <name> (x.test, y.test,
-# z.test use their own roots; anything else uses $T/www/default).
-nginx_start() {
-    local user_line=
-    mkdir -p "$NG/logs" "$NG/tmp"
-    chmod 0755 "$NG" "$NG/tmp"
-    [ "$(id -u)" = 0 ] && user_line="user nobody nogroup;"
-    cat >"$NG/nginx.conf" <<EOF
-daemon off;
-$user_line
-worker_processes 1;
-pid $NG/nginx.pid;
-error_log $NG/logs/error.log;
-events { worker_connections 64; }
-http {
-    log_format chall '\$host \$uri \$status \$body_bytes_sent';
-    access_log $NG/logs/access.log chall;
-    client_body_temp_path $NG/tmp/body;
-    proxy_temp_path $NG/tmp/proxy;
-    fastcgi_temp_path $NG/tmp/fastcgi;
-    uwsgi_temp_path $NG/tmp/uwsgi;
-    scgi_temp_path $NG/tmp/scgi;
-    server {
-        listen 127.0.0.1:$HTTP_PORT default_server;
-        root $T/www/default;
-    }
-    server {
-        listen 127.0.0.1:$HTTP_PORT;
-        server_name ~^(?<vh>[xyz])\.test\$;
-        root $T/www/\$vh;
-    }
-}
-EOF
-    nginx -c "$NG/nginx.conf" -p "$NG" >"$NG/logs/stdout.log" 2>&1 &
-    NGINX_PID=$!
-    cleanup_pid "$NGINX_PID"
-    wait_http "http://127.0.0.1:$HTTP_PORT/" 100
-}
-
+# $T/www/<name> for server_name <name> (x.test, y.test, z.test use their
+# own roots; anything else uses $T/www/default).
 mkdir -p "$T/www/default" "$T/www/x" "$T/www/y" "$T/www/z" "$T/www/a" \
     "$T/www/b"
 chmod -R 0755 "$T/www"
-nginx_start || bail_out "nginx did not start: $(cat "$NG/logs/error.log" 2>/dev/null)"
+nginx_serve "$T/www/default" "    server {
+        listen 127.0.0.1:$HTTP_PORT;
+        server_name ~^(?<vh>[xyz])\.test\$;
+        root $T/www/\$vh;
+    }" || bail_out "nginx did not start"
 
 access_log() { cat "$NG/logs/access.log" 2>/dev/null; }
 
