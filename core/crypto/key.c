@@ -1,5 +1,7 @@
 #include "crypto/key.h"
 
+#include "crypto/rsa_keygen.h"
+
 #include <errno.h>
 #include <openssl/core_names.h>
 #include <openssl/decoder.h>
@@ -73,7 +75,9 @@ int key_generate(const char *type, int rsa_bits, const char *curve,
                             "Unsupported RSA key length: %d", rsa_bits);
             goto out;
         }
-        ctx = key_gen_ctx("RSA", rsa_bits, NULL);
+        /* both primes at once (crypto/rsa_keygen.h) */
+        rc = rsa_keygen(rsa_bits, out, err);
+        goto out;
     } else if (type && strcmp(type, "ecdsa") == 0) {
         /* Certbot's default curve (2.0+) when none is named. */
         group = key_curve_group(curve ? curve : "secp256r1");

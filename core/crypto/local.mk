@@ -1,6 +1,7 @@
 # core/crypto: keys, CSRs, certificates
 libcbcore_la_SOURCES += \
 	core/crypto/key.c core/crypto/key.h \
+	core/crypto/rsa_keygen.c core/crypto/rsa_keygen.h \
 	core/crypto/csr.c core/crypto/csr.h \
 	core/crypto/cert.c core/crypto/cert.h \
 	core/crypto/x509_lite.c core/crypto/x509_lite.h \

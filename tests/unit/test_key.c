@@ -1,4 +1,6 @@
 /* Private keys: generation, PKCS#8 PEM, loading, inspection (SPEC 4.7). */
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +8,7 @@
 #include <unistd.h>
 
 #include "crypto/key.h"
+#include "crypto/rsa_keygen.h"
 #include "tap.h"
 
 static const char pkcs8_header[] = "-----BEGIN PRIVATE KEY-----\n";
@@ -35,6 +38,60 @@ static void test_rsa(void)
     key_pem_free(pem, len);
     EVP_PKEY_free(back);
     EVP_PKEY_free(key);
+}
+
+/* The parallel generator's keys are whole RSA keys: OpenSSL's full check
+ * (primality of p and q, n = pq, d e = 1 mod lcm, CRT values) passes. */
+static void test_rsa_parallel(void)
+{
+    struct cb_err err = { 0 };
+    EVP_PKEY *key = NULL;
+    EVP_PKEY_CTX *ctx;
+    BIGNUM *e = NULL;
+
+    is_int(rsa_keygen(2048, &key, &err), 0, "rsa_keygen 2048");
+    is_int(key_rsa_bits(key), 2048, "modulus of 2048 bits");
+    ok(key && EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e) &&
+           BN_is_word(e, 65537), "e = 65537");
+    ctx = key ? EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL) : NULL;
+    ok(ctx && EVP_PKEY_check(ctx) == 1,
+       "OpenSSL's full key check passes (primes, d, CRT values)");
+    EVP_PKEY_CTX_free(ctx);
+    BN_free(e);
+    EVP_PKEY_free(key);
+}
+
+/* Assembly refuses prime pairs that make no valid key. */
+static void test_rsa_from_primes(void)
+{
+    BIGNUM *p = BN_new(), *q = BN_new(), *close = BN_new();
+    EVP_PKEY *key;
+    EVP_PKEY_CTX *ctx;
+    int found = 0;
+
+    /* primes with gcd(e, p-1) = 1 */
+    for (int i = 0; i < 16 && !found; i++)
+        found = BN_generate_prime_ex(p, 1024, 0, NULL, NULL, NULL) &&
+                BN_mod_word(p, 65537) != 1 &&
+                BN_generate_prime_ex(q, 1024, 0, NULL, NULL, NULL) &&
+                BN_mod_word(q, 65537) != 1;
+    ok(found, "two 1024-bit primes");
+    key = rsa_key_from_primes(p, q, 2048);
+    ctx = key ? EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL) : NULL;
+    ok(ctx && EVP_PKEY_check(ctx) == 1, "p, q make a valid key");
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(key);
+    key = rsa_key_from_primes(q, p, 2048);
+    ok(key != NULL, "order of the primes does not matter");
+    EVP_PKEY_free(key);
+    ok(rsa_key_from_primes(p, p, 2048) == NULL, "p = q refused");
+    BN_copy(close, p);
+    BN_add_word(close, 2);        /* not prime, but too close is checked first */
+    ok(rsa_key_from_primes(p, close, 2048) == NULL, "|p - q| too small refused");
+    ok(rsa_key_from_primes(p, q, 3072) == NULL, "wrong modulus size refused");
+    BN_free(p);
+    BN_free(q);
+    BN_free(close);
 }
 
 static void test_rsa_too_small(void)
@@ -139,6 +196,8 @@ static void test_traditional_and_file(void)
 int main(void)
 {
     test_rsa();
+    test_rsa_parallel();
+    test_rsa_from_primes();
     test_rsa_too_small();
     test_ec();
     test_bad_args();
