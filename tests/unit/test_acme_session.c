@@ -846,13 +846,14 @@ static void test_order_flow(struct acme_client *c)
     is_str(az.status, "valid", "authz valid after polling");
     is_int(json_integer_value(json_object_get(az.json, "polls")), 3,
            "polled until no longer pending (fetch 1 by get, 2 and 3 by poll)");
-    /* no fixed first second any more: 50 ms back-off, then the
+    /* no fixed first second any more: 5 ms back-off, then the
      * server's Retry-After (1 s) */
     ok(acme_now() - t0 >= 1.0 && acme_now() - t0 < 1.9,
-       "waited 50 ms first (no fixed second), then Retry-After 1 s");
-    ok(acme_backoff(0, 3.0) == 0.05 && acme_backoff(1, 3.0) == 0.1 &&
-           acme_backoff(6, 3.0) == 3.0 && acme_backoff(40, 1.0) == 1.0,
-       "back-off without Retry-After: 50 ms doubling up to the cap");
+       "waited 5 ms first (no fixed second), then Retry-After 1 s");
+    ok(acme_backoff(0, 3.0) == 0.005 && acme_backoff(1, 3.0) == 0.01 &&
+           acme_backoff(9, 3.0) == 0.005 * 512 &&
+           acme_backoff(10, 3.0) == 3.0 && acme_backoff(40, 1.0) == 1.0,
+       "back-off without Retry-After: 5 ms doubling up to the cap");
     acme_authz_free(&az);
 
     {
