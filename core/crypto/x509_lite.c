@@ -72,9 +72,13 @@ static const unsigned char OID_EC[] = {0x2a, 0x86, 0x48, 0xce,
 
 /* ---------------------------------------------------------------- PEM */
 
-/* base64 alphabet -> value, -1 elsewhere (a table: this loop runs over
- * every certificate renew reads) */
-static signed char b64_tab[256];
+/* base64 alphabet -> value shifted into its place in a 4-character
+ * group (b64_d[0] for the first character ... b64_d[3] for the last);
+ * B64_BAD (above 24 bits) elsewhere, so one OR of four lookups decodes a
+ * group and tells whether all four were alphabet characters.  Tables:
+ * this loop runs over every certificate renew reads. */
+#define B64_BAD 0x01000000u
+static uint32_t b64_d[4][256];
 static int b64_ready;
 
 static void b64_init(void)
@@ -82,96 +86,129 @@ static void b64_init(void)
     static const char alpha[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    memset(b64_tab, -1, sizeof(b64_tab));
-    for (int i = 0; i < 64; i++)
-        b64_tab[(unsigned char)alpha[i]] = (signed char)i;
+    for (int k = 0; k < 4; k++)
+        for (int c = 0; c < 256; c++)
+            b64_d[k][c] = B64_BAD;
+    for (uint32_t i = 0; i < 64; i++)
+        for (int k = 0; k < 4; k++)
+            b64_d[k][(unsigned char)alpha[i]] = i << (18 - 6 * k);
     b64_ready = 1;
 }
 
-static int b64_val(unsigned char c)
+/* Whole groups of four alphabet characters from *p (at most up to e)
+ * into out; stops before the first group holding anything else (a line
+ * end, padding, a dash).  Returns the octets written. */
+static size_t b64_groups(const unsigned char **p, const unsigned char *e,
+                         unsigned char *out)
 {
-    return b64_tab[c];
+    const unsigned char *q = *p;
+    unsigned char *o = out;
+
+    for (size_t g = (size_t)(e - q) / 4; g > 0; g--) {
+        uint32_t v = b64_d[0][q[0]] | b64_d[1][q[1]] | b64_d[2][q[2]] |
+                     b64_d[3][q[3]];
+
+        if (v & B64_BAD)
+            break;
+        o[0] = (unsigned char)(v >> 16);
+        o[1] = (unsigned char)(v >> 8);
+        o[2] = (unsigned char)v;
+        o += 3;
+        q += 4;
+    }
+    *p = q;
+    return (size_t)(o - out);
+}
+
+/* Does "-----END <label>-----" start at p (n octets left)? */
+static int is_end_line(const char *p, size_t n, const char *label, size_t ll)
+{
+    return n >= 9 + ll + 5 && memcmp(p, "-----END ", 9) == 0 &&
+           memcmp(p + 9, label, ll) == 0 && memcmp(p + 9 + ll, "-----", 5) == 0;
 }
 
 /* The DER of the first PEM block of pem when its label is one of
  * labels (NULL-terminated); *which gets the index.  Headers, other
- * labels or odd base64 say UNSUP. */
+ * labels or odd base64 say UNSUP.
+ *
+ * The body is everything up to the first "-----END <label>-----": base64
+ * characters, blanks (skipped), then at most two '=' (nothing but blanks
+ * after them).  Any other character, a dash included, is UNSUP: so the
+ * first dash of the body must be where the END line starts, and the scan
+ * looks for it there instead of searching for the END line first. */
 static int lite_pem_block(const char *pem, size_t len,
                           const char *const *labels, int *which,
                           unsigned char **der, size_t *der_len)
 {
-    const char *b = memmem(pem, len, "-----BEGIN ", 11), *e, *p = NULL;
-    char endline[64];
-    unsigned char *out;
+    const char *b, *p = NULL, *end = pem + len, *label = NULL;
+    unsigned char *out = NULL;
     uint32_t acc = 0;
-    size_t bits = 0, n = 0, pad = 0;
+    size_t bits = 0, n = 0, pad = 0, ll = 0;
+    int found_end = 0;
 
     *der = NULL;
     *der_len = 0;
     if (!b64_ready)
         b64_init();
+    /* nearly always at the very start */
+    if (len >= 11 && memcmp(pem, "-----BEGIN ", 11) == 0)
+        b = pem;
+    else
+        b = memmem(pem, len, "-----BEGIN ", 11);
     if (!b)
         return UNSUP;
     for (int i = 0; labels[i] && !p; i++) {
-        size_t ll = strlen(labels[i]);
-
-        if ((size_t)(pem + len - b) >= 11 + ll + 5 &&
+        ll = strlen(labels[i]);
+        if ((size_t)(end - b) >= 11 + ll + 5 &&
             memcmp(b + 11, labels[i], ll) == 0 &&
             memcmp(b + 11 + ll, "-----", 5) == 0) {
             p = b + 11 + ll + 5;
             *which = i;
-            snprintf(endline, sizeof(endline), "-----END %s-----", labels[i]);
+            label = labels[i];
         }
     }
     if (!p)
         return UNSUP;
-    e = memmem(p, (size_t)(pem + len - p), endline, strlen(endline));
-    if (!e)
-        return UNSUP;
-    out = malloc((size_t)(e - p) / 4 * 3 + 3);
+    /* the body is shorter than what is left: room enough */
+    out = malloc((size_t)(end - p) / 4 * 3 + 3);
     if (!out)
         return CB_ERR_NOMEM;
-    for (; p < e; p++) {
+    for (; p < end; p++) {
         unsigned char c;
-        int v;
+        uint32_t v;
 
         /* four characters, three octets at a time (a PEM line is 16 such
          * groups) while on an octet boundary */
-        while (bits == 0 && !pad && e - p >= 4) {
-            int w = b64_tab[(unsigned char)p[0]];
-            int x = b64_tab[(unsigned char)p[1]];
-            int y = b64_tab[(unsigned char)p[2]];
-            int z = b64_tab[(unsigned char)p[3]];
+        if (bits == 0 && !pad) {
+            const unsigned char *q = (const unsigned char *)p;
 
-            if ((w | x | y | z) < 0)
+            n += b64_groups(&q, (const unsigned char *)end, out + n);
+            p = (const char *)q;
+            if (p >= end)
                 break;
-            out[n++] = (unsigned char)(w << 2 | x >> 4);
-            out[n++] = (unsigned char)((x & 15) << 4 | y >> 2);
-            out[n++] = (unsigned char)((y & 3) << 6 | z);
-            p += 4;
         }
-        if (p >= e)
-            break;
         c = (unsigned char)*p;
         if (c == '\n' || c == '\r' || c == ' ' || c == '\t')
             continue;
+        if (c == '-') {
+            found_end = is_end_line(p, (size_t)(end - p), label, ll);
+            break;
+        }
         if (c == '=') {
             pad++;
             continue;
         }
-        v = b64_val(c);
-        if (v < 0 || pad) {       /* headers, or data after padding */
-            free(out);
-            return UNSUP;
-        }
-        acc = (acc << 6) | (uint32_t)v;
+        v = b64_d[3][c];
+        if ((v & B64_BAD) || pad)  /* headers, or data after padding */
+            break;
+        acc = (acc << 6) | v;
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
             out[n++] = (unsigned char)(acc >> bits);
         }
     }
-    if (n == 0 || pad > 2) {
+    if (!found_end || n == 0 || pad > 2) {
         free(out);
         return UNSUP;
     }

@@ -377,6 +377,196 @@ static void test_lite_key_match(void)
     free(p384);
 }
 
+/* ---- x509_lite's PEM decoding: same DER as OpenSSL where it decodes,
+ * CB_ERR_NOT_SUPPORTED (OpenSSL decides) for anything unusual. */
+
+/* The base64 body of a one-block PEM, blanks removed; caller frees. */
+static char *pem_body(const char *pem)
+{
+    const char *p = strstr(pem, "-----\n"), *e = strstr(pem, "-----END ");
+    char *out = calloc(1, strlen(pem) + 1);
+    size_t n = 0;
+
+    if (!out || !p || !e)
+        return out;
+    for (p += 6; p < e; p++)
+        if (*p != '\n')
+            out[n++] = *p;
+    return out;
+}
+
+/* before + BEGIN line + body cut every width characters, lines ended by
+ * eol + END line + after; caller frees. */
+static char *pem_build(const char *before, const char *label,
+                       const char *body, size_t width, const char *eol,
+                       const char *after)
+{
+    size_t blen = strlen(body), cap = strlen(before) + strlen(after) +
+                  2 * strlen(label) + 64 + blen * (1 + strlen(eol));
+    char *out = malloc(cap);
+    size_t n;
+
+    if (!out)
+        return NULL;
+    n = (size_t)snprintf(out, cap, "%s-----BEGIN %s-----%s", before, label,
+                         eol);
+    for (size_t i = 0; i < blen; i += width) {
+        size_t k = blen - i < width ? blen - i : width;
+
+        memcpy(out + n, body + i, k);
+        n += k;
+        n += (size_t)snprintf(out + n, cap - n, "%s", eol);
+    }
+    snprintf(out + n, cap - n, "-----END %s-----%s%s", label, eol, after);
+    return out;
+}
+
+static const char *pem_nm(const char *what, const char *name)
+{
+    static char buf[160];
+
+    snprintf(buf, sizeof(buf), "x509_lite PEM %s: %s", what, name);
+    return buf;
+}
+
+/* Decodes to exactly want (want NULL: refused, left to OpenSSL). */
+static void pem_case(const char *name, const char *pem,
+                     const unsigned char *want, size_t want_len)
+{
+    unsigned char *der = NULL;
+    size_t der_len = 0;
+    int rc = pem ? x509_lite_pem_der(pem, strlen(pem), &der, &der_len) : -1;
+
+    if (want) {
+        ok(rc == 0 && der_len == want_len && der &&
+               memcmp(der, want, want_len) == 0,
+           pem_nm("decoded", name));
+    } else {
+        ok(rc == CB_ERR_NOT_SUPPORTED && !der && der_len == 0,
+           pem_nm("refused", name));
+    }
+    free(der);
+}
+
+static void test_lite_pem(void)
+{
+    struct cb_err err = { 0 };
+    unsigned char *ref = NULL;
+    size_t ref_len = 0;
+    char *body = pem_body(leaf_pem), *two = NULL, *s = NULL;
+    size_t bl = body ? strlen(body) : 0;
+
+    is_int(cert_pem_to_der(leaf_pem, strlen(leaf_pem), &ref, &ref_len, &err),
+           0, "OpenSSL reference DER");
+    ok(bl > 100 && body[bl - 1] == '=', "leaf body ends with padding");
+    pem_case("as written (64 per line)", leaf_pem, ref, ref_len);
+#define CASE(name, pem, want, wl)                                             \
+    do {                                                                      \
+        s = (pem);                                                            \
+        pem_case(name, s, want, wl);                                          \
+        free(s);                                                              \
+    } while (0)
+    CASE("CRLF line ends", pem_build("", "CERTIFICATE", body, 64, "\r\n", ""),
+         ref, ref_len);
+    CASE("76 per line", pem_build("", "CERTIFICATE", body, 76, "\n", ""),
+         ref, ref_len);
+    CASE("5 per line (groups cut across lines)",
+         pem_build("", "CERTIFICATE", body, 5, "\n", ""), ref, ref_len);
+    CASE("1 per line", pem_build("", "CERTIFICATE", body, 1, "\n", ""), ref,
+         ref_len);
+    CASE("one long line", pem_build("", "CERTIFICATE", body, bl, "\n", ""),
+         ref, ref_len);
+    CASE("blanks and tabs as line ends",
+         pem_build("", "CERTIFICATE", body, 7, " \t", ""), ref, ref_len);
+    s = pem_build("", "CERTIFICATE", body, 64, "\n", "");
+    if (s)
+        s[strlen(s) - 1] = '\0';
+    pem_case("no newline after END", s, ref, ref_len);
+    free(s);
+    CASE("text before BEGIN, trailing garbage after END",
+         pem_build("subject=CN = x.test\n", "CERTIFICATE", body, 64, "\n",
+                   "garbage \x01\xff-----\n"),
+         ref, ref_len);
+    /* two blocks: the first one only */
+    if (asprintf(&two, "%s%s", leaf_pem, int_pem) < 0)
+        two = NULL;
+    CASE("two blocks: the first", two, ref, ref_len);
+    CASE("small groups: ABC", strdup("-----BEGIN CERTIFICATE-----\nQUJD\n"
+                                     "-----END CERTIFICATE-----\n"),
+         (const unsigned char *)"ABC", 3);
+    CASE("small groups: one '='",
+         strdup("-----BEGIN CERTIFICATE-----\nQUJDREU=\n"
+                "-----END CERTIFICATE-----\n"),
+         (const unsigned char *)"ABCDE", 5);
+    CASE("small groups: '==' on its own line",
+         strdup("-----BEGIN CERTIFICATE-----\nQUJDRA\n==\n"
+                "-----END CERTIFICATE-----\n"),
+         (const unsigned char *)"ABCD", 4);
+    CASE("missing padding is tolerated (as before)",
+         strdup("-----BEGIN CERTIFICATE-----\nQUJDRA\n"
+                "-----END CERTIFICATE-----\n"),
+         (const unsigned char *)"ABCD", 4);
+
+    /* refused */
+    {
+        char *bad = strdup(body);
+
+        if (bad)
+            bad[bl / 2] = '*';
+        CASE("bad character", pem_build("", "CERTIFICATE", bad ? bad : "",
+                                        64, "\n", ""),
+             NULL, 0);
+        if (bad)
+            bad[bl / 2] = '-';
+        CASE("a dash inside the body",
+             pem_build("", "CERTIFICATE", bad ? bad : "", 64, "\n", ""),
+             NULL, 0);
+        free(bad);
+    }
+    s = pem_build("", "CERTIFICATE", body, 64, "\n", "");
+    if (s) {
+        unsigned char *der = NULL;
+        size_t dl = 0, sl = strlen(s);
+
+        s[28 + bl / 2] = '\0';
+        is_int(x509_lite_pem_der(s, sl, &der, &dl),
+               CB_ERR_NOT_SUPPORTED, "PEM refused: a NUL byte in the body");
+        free(der);
+    }
+    free(s);
+    CASE("header lines",
+         pem_build("", "CERTIFICATE",
+                   "Proc-Type: 4,ENCRYPTED\nQUJD", 64, "\n", ""),
+         NULL, 0);
+    CASE("no END line", strdup("-----BEGIN CERTIFICATE-----\nQUJD\n"), NULL,
+         0);
+    CASE("END of another label",
+         strdup("-----BEGIN CERTIFICATE-----\nQUJD\n"
+                "-----END PRIVATE KEY-----\n-----END CERTIFICATE-----\n"),
+         NULL, 0);
+    CASE("END line cut short",
+         strdup("-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE--"),
+         NULL, 0);
+    CASE("another label", pem_build("", "PRIVATE KEY", body, 64, "\n", ""),
+         NULL, 0);
+    CASE("data after padding",
+         strdup("-----BEGIN CERTIFICATE-----\nQUI=QUJD\n"
+                "-----END CERTIFICATE-----\n"),
+         NULL, 0);
+    CASE("three '='",
+         strdup("-----BEGIN CERTIFICATE-----\nQQ===\n"
+                "-----END CERTIFICATE-----\n"),
+         NULL, 0);
+    CASE("empty body",
+         strdup("-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----\n"),
+         NULL, 0);
+    CASE("no BEGIN line", strdup("QUJD\n-----END CERTIFICATE-----\n"), NULL,
+         0);
+#undef CASE
+    free(body);
+    free(ref);
+}
+
 int main(void)
 {
     make_chain();
@@ -388,6 +578,7 @@ int main(void)
     test_lite_same("RSA intermediate, long serial", int_pem);
     test_lite_same("EC P-384 root", root_pem);
     test_lite_fallback();
+    test_lite_pem();
     test_lite_key_match();
     free(leaf_pem);
     free(int_pem);
