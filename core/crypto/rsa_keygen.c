@@ -6,6 +6,7 @@
 #include <openssl/param_build.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RSA_E 65537u
@@ -154,6 +155,8 @@ static int pairwise_ok(EVP_PKEY *key)
     return ok;
 }
 
+static int start_blocked(pthread_t *t, void *(*fn)(void *), void *arg);
+
 /* The two primes at once; NULL when anything failed. */
 static EVP_PKEY *keygen_parallel(int bits)
 {
@@ -164,16 +167,10 @@ static EVP_PKEY *keygen_parallel(int bits)
     if (!job.p || !p)
         goto out;
     for (int i = 0; i < PAIR_TRIES && !key; i++) {
-        sigset_t all, old;
         pthread_t t;
         int started, ok;
 
-        /* the helper takes no signal: the main thread's handlers stay
-         * the only ones that run */
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &old);
-        started = pthread_create(&t, NULL, prime_thread, &job) == 0;
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        started = start_blocked(&t, prime_thread, &job) == 0;
         ok = find_prime(bits / 2, p);
         if (started)
             pthread_join(t, NULL);
@@ -216,4 +213,77 @@ int rsa_keygen(int bits, EVP_PKEY **out, struct cb_err *err)
     ERR_clear_error();
     *out = key;
     return CB_OK;
+}
+
+struct rsa_keygen_job {
+    pthread_t thread;
+    int bits;
+    int rc;
+    EVP_PKEY *key;
+    struct cb_err err;
+};
+
+static void *job_thread(void *arg)
+{
+    struct rsa_keygen_job *job = arg;
+
+    job->rc = rsa_keygen(job->bits, &job->key, &job->err);
+    return NULL;
+}
+
+/* Start a thread with every signal blocked: only the main thread handles
+ * them (Ctrl-C, SIGTERM). */
+static int start_blocked(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    sigset_t all, old;
+    int r;
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    r = pthread_create(t, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return r;
+}
+
+struct rsa_keygen_job *rsa_keygen_start(int bits)
+{
+    struct rsa_keygen_job *job = calloc(1, sizeof(*job));
+
+    if (!job)
+        return NULL;
+    job->bits = bits;
+    if (start_blocked(&job->thread, job_thread, job) != 0) {
+        free(job);
+        return NULL;
+    }
+    return job;
+}
+
+int rsa_keygen_join(struct rsa_keygen_job *job, int bits, EVP_PKEY **out,
+                    struct cb_err *err)
+{
+    int rc;
+
+    *out = NULL;
+    if (!job || job->bits != bits) {
+        rsa_keygen_drop(job);
+        return rsa_keygen(bits, out, err);
+    }
+    pthread_join(job->thread, NULL);
+    rc = job->rc;
+    if (rc == CB_OK)
+        *out = job->key;
+    else if (err)
+        *err = job->err;
+    free(job);
+    return rc;
+}
+
+void rsa_keygen_drop(struct rsa_keygen_job *job)
+{
+    if (!job)
+        return;
+    pthread_join(job->thread, NULL);
+    EVP_PKEY_free(job->key);
+    free(job);
 }

@@ -25,6 +25,18 @@
 /* bits: the modulus size (even, >= 2048). */
 int rsa_keygen(int bits, EVP_PKEY **out, struct cb_err *err);
 
+/* The same in the background: a command that will register an account
+ * starts the key before it connects to the CA, and the search overlaps
+ * loading libcurl and fetching the directory.  NULL when no thread can
+ * start; rsa_keygen_join(NULL, ...) then generates in the caller.
+ * rsa_keygen_join waits, frees the job and hands over the key. */
+struct rsa_keygen_job;
+struct rsa_keygen_job *rsa_keygen_start(int bits);
+int rsa_keygen_join(struct rsa_keygen_job *job, int bits, EVP_PKEY **out,
+                    struct cb_err *err);
+/* Wait for an unused job and free it and its key. */
+void rsa_keygen_drop(struct rsa_keygen_job *job);
+
 /* The assembly step alone, for tests: the key of primes p and q with
  * e = 65537 (NULL when they do not make a valid key: equal, too close,
  * gcd(e, p-1) != 1, wrong modulus size). */

@@ -77,6 +77,27 @@ char *session_user_agent(const struct cb_config *cfg)
     return out;
 }
 
+static int account_key_bits(const struct cb_config *cfg)
+{
+    return config_int(cfg, "rsa_key_size") ? (int)config_int(cfg, "rsa_key_size")
+                                           : 2048;
+}
+
+/* No account for this server yet and none named: registering will need
+ * an RSA key, the slowest step of a first issuance.  Start it now so it
+ * overlaps connecting to the CA; unused (say the user declines the terms)
+ * it is joined and dropped by session_close. */
+static void start_account_key(const struct cb_config *cfg, struct session *s)
+{
+    size_t n = 1;
+    struct cb_err ignore = {0};
+
+    if (config_str(cfg, "account") || account_key_bits(cfg) < 2048 ||
+        session_account_count(cfg, &n, &ignore) != CB_OK || n > 0)
+        return;
+    s->keygen = rsa_keygen_start(account_key_bits(cfg));
+}
+
 int session_open(struct cb_config *cfg, struct session *s,
                  struct cb_err *err)
 {
@@ -85,6 +106,7 @@ int session_open(struct cb_config *cfg, struct session *s,
     int r;
 
     memset(s, 0, sizeof(*s));
+    start_account_key(cfg, s);
     opts.verify_ssl = !config_bool(cfg, "no_verify_ssl");
     opts.user_agent = ua;
     r = http_client_new(&opts, &s->http, err);
@@ -100,6 +122,7 @@ int session_open(struct cb_config *cfg, struct session *s,
 
 void session_close(struct session *s)
 {
+    rsa_keygen_drop(s->keygen);
     acme_client_free(s->acme);
     http_client_free(s->http);
     account_free(s->account);
@@ -374,10 +397,11 @@ int session_register(struct cb_config *cfg, struct session *s,
     if (r != CB_OK)
         goto out;
 
-    r = key_generate("rsa", (int)(config_int(cfg, "rsa_key_size")
-                                      ? config_int(cfg, "rsa_key_size")
-                                      : 2048),
-                     NULL, &key, err);
+    if (s->keygen && account_key_bits(cfg) >= 2048)
+        r = rsa_keygen_join(s->keygen, account_key_bits(cfg), &key, err);
+    else
+        r = key_generate("rsa", account_key_bits(cfg), NULL, &key, err);
+    s->keygen = NULL;
     if (r != CB_OK)
         goto out;
     acme_client_set_key(s->acme, key, NULL);

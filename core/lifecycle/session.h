@@ -6,6 +6,7 @@
 #define CB_LIFECYCLE_SESSION_H
 
 #include "acme/client.h"
+#include "crypto/rsa_keygen.h"
 #include "cli/config.h"
 #include "storage/account_store.h"
 #include "util/err.h"
@@ -17,6 +18,9 @@ struct session {
     struct acme_client *acme;
     struct account *account;  /* NULL until session_account() */
     char *server;
+    /* the account key being generated in the background while the
+     * session connects, when no account exists yet (crypto/rsa_keygen.h) */
+    struct rsa_keygen_job *keygen;
 };
 
 /* Connect to the configured server (dest "server"). */
