@@ -3,6 +3,7 @@
 #include "util/curl_lazy.h"
 
 #include <dlfcn.h>
+#include <stdlib.h>
 #include <stddef.h>
 
 struct cb_curl_api cb_curl;
@@ -43,11 +44,25 @@ int cb_curl_load(struct cb_err *err)
     static const char *const names[] = {"libcurl.so.4", "libcurl.so"};
     struct cb_curl_api api;
 
+    int gnutls_quiet;
+
     if (curl_ready)
         return CB_OK;
+    /* Debian's libcurl pulls in GnuTLS (through librtmp and libldap),
+     * whose constructor initialises itself and p11-kit on load: ~0.7 MB
+     * and a millisecond for a library we never call (libcurl's TLS is
+     * OpenSSL's, and a GnuTLS-backed libcurl still initialises it
+     * explicitly in curl_global_init).  Only for the load, and only when
+     * the user did not set it: hooks inherit our environment. */
+    gnutls_quiet = !getenv("GNUTLS_NO_IMPLICIT_INIT") &&
+                   setenv("GNUTLS_NO_IMPLICIT_INIT", "1", 0) == 0;
+    /* RTLD_LAZY: its ~25 libraries' functions are bound when first
+     * called, not all at load (fewer pages touched, less time) */
     for (size_t i = 0; !curl_lib && i < sizeof(names) / sizeof(names[0]);
          i++)
-        curl_lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        curl_lib = dlopen(names[i], RTLD_LAZY | RTLD_LOCAL);
+    if (gnutls_quiet)
+        unsetenv("GNUTLS_NO_IMPLICIT_INIT");
     if (!curl_lib)
         return cb_err_set(err, CB_ERR_NET, "cannot load libcurl: %s",
                           dlerror());
