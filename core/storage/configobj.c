@@ -19,12 +19,12 @@
 #include "storage/fsutil.h"
 
 struct co_entry {
-    char *key;
     char *value;             /* scalar, or the list joined with ", " */
     struct strvec list;      /* elements when is_list */
     int is_list;
     struct strvec comments;  /* full lines before the entry, as read */
     char *inline_comment;    /* "#..." or NULL */
+    char key[];              /* allocated with the entry (entry_new) */
 };
 
 struct co_section {
@@ -80,11 +80,24 @@ static int is_blank_or_comment(const char *line)
     return *p == '\0' || *p == '#';
 }
 
+/* An empty entry named by the n characters at key (one allocation: every
+ * renew reads some twenty keys per lineage). */
+static struct co_entry *entry_new(const char *key, size_t n)
+{
+    struct co_entry *e = malloc(sizeof(*e) + n + 1);
+
+    if (!e)
+        return NULL;
+    memset(e, 0, sizeof(*e));
+    memcpy(e->key, key, n);
+    e->key[n] = '\0';
+    return e;
+}
+
 static void entry_free(struct co_entry *e)
 {
     if (!e)
         return;
-    free(e->key);
     free(e->value);
     strvec_clear(&e->list);
     strvec_clear(&e->comments);
@@ -124,8 +137,10 @@ static void section_free(struct co_section *s)
 
 static long find_entry(const struct co_section *s, const char *key)
 {
+    /* the first character rules out most keys without a call */
     for (size_t i = 0; i < s->n_entries; i++)
-        if (strcmp(s->entries[i]->key, key) == 0)
+        if (s->entries[i]->key[0] == key[0] &&
+            strcmp(s->entries[i]->key, key) == 0)
             return (long)i;
     return -1;
 }
@@ -365,7 +380,7 @@ static int marker_name_at(const char *p, char **name, const char **comment,
 
 /* Section marker; 0 = not a marker line, 1 = parsed, <0 = error.  *name
  * is still quoted (configobj unquotes it afterwards). */
-static int parse_marker(const char *line, char **indent, int *depth,
+static int parse_marker(const char *line, size_t *indent, int *depth,
                         char **name, const char **comment, int *closes)
 {
     const char *p = skip_ws(line);
@@ -387,12 +402,7 @@ static int parse_marker(const char *line, char **indent, int *depth,
     }
     if (m != 1)
         return m;
-    *indent = strndup(line, (size_t)(skip_ws(line) - line));
-    if (!*indent) {
-        free(*name);
-        *name = NULL;
-        return CB_ERR_NOMEM;
-    }
+    *indent = (size_t)(skip_ws(line) - line);
     return 1;
 }
 
@@ -407,18 +417,27 @@ static void unquote_inplace(char *s)
     }
 }
 
+/* Where a parsed "key = value" line has its parts: the indent is
+ * line[0, indent), the key the key_len characters at key. */
+struct pkeyword {
+    size_t indent;
+    const char *key;
+    size_t key_len;
+    const char *value;
+};
+
 /* "key = value" at key start k (configobj's _keyword regex): 1 parsed,
- * 0 no match, <0 ENOMEM. */
-static int keyword_at(const char *line, const char *k, char **indent,
-                      char **key, const char **value)
+ * 0 no match. */
+static int keyword_at(const char *line, const char *k, struct pkeyword *kw)
 {
     if (*k == '"' || *k == '\'') {
         for (const char *c = strchr(k + 1, *k); c; c = strchr(c + 1, *k)) {
             const char *eq = skip_ws(c + 1);
             if (*eq != '=')
                 continue;
-            *key = strndup(k + 1, (size_t)(c - k - 1));
-            *value = skip_ws(eq + 1);
+            kw->key = k + 1;
+            kw->key_len = (size_t)(c - k - 1);
+            kw->value = skip_ws(eq + 1);
             goto found;
         }
         return 0;
@@ -434,31 +453,24 @@ static int keyword_at(const char *line, const char *k, char **indent,
         size_t n = (size_t)(eq - k);
         while (n > 1 && is_pyspace(k[n - 1]))
             n--;
-        *key = strndup(k, n);
-        *value = skip_ws(eq + 1);
+        kw->key = k;
+        kw->key_len = n;
+        kw->value = skip_ws(eq + 1);
     }
 found:
-    if (!*key)
-        return CB_ERR_NOMEM;
-    *indent = strndup(line, (size_t)(k - line));
-    if (!*indent) {
-        free(*key);
-        *key = NULL;
-        return CB_ERR_NOMEM;
-    }
+    kw->indent = (size_t)(k - line);
     return 1;
 }
 
-static int parse_keyword(const char *line, char **indent, char **key,
-                         const char **value)
+static int parse_keyword(const char *line, struct pkeyword *kw)
 {
     const char *k = skip_ws(line);
-    int m = keyword_at(line, k, indent, key, value);
+    int m = keyword_at(line, k, kw);
 
     /* The regex backtracks into the indentation: the key may then start
      * with the last blank (configobj reads "  = x" as key " "). */
     if (m == 0 && k > line)
-        m = keyword_at(line, k - 1, indent, key, value);
+        m = keyword_at(line, k - 1, kw);
     return m;
 }
 
@@ -643,6 +655,19 @@ static int parse_multiline(struct parser *ps, const char *v, size_t *idx,
     return CB_OK;
 }
 
+/* The document's indent string becomes the first n characters of line
+ * (configobj takes the first indentation it meets). */
+static int set_indent(struct configobj *doc, const char *line, size_t n)
+{
+    char *indent = strndup(line, n);
+
+    if (!indent)
+        return CB_ERR_NOMEM;
+    free(doc->indent);
+    doc->indent = indent;
+    return CB_OK;
+}
+
 static int parse_lines(struct parser *ps)
 {
     struct configobj *doc = ps->doc;
@@ -653,7 +678,8 @@ static int parse_lines(struct parser *ps)
 
     for (size_t i = 0; i < ps->n_lines; i++) {
         const char *line = ps->lines[i];
-        char *indent = NULL, *name = NULL;
+        char *name = NULL;
+        size_t indent = 0;
         const char *comment = NULL;
         int depth = 0, closes = 0, m;
 
@@ -681,13 +707,14 @@ static int parse_lines(struct parser *ps)
         }
         if (m == 1) {
             struct co_section *parent, *s;
-            if (*indent && !indent_set) {
-                free(doc->indent);
-                doc->indent = indent;
-                indent = NULL;
+            if (indent && !indent_set) {
+                r = set_indent(doc, line, indent);
                 indent_set = 1;
+                if (r < 0) {
+                    free(name);
+                    goto out;
+                }
             }
-            free(indent);
             if (depth != closes) {
                 free(name);
                 r = parse_error(ps, "Cannot compute the section depth", i);
@@ -733,16 +760,13 @@ static int parse_lines(struct parser *ps)
         }
 
         {
-            char *key = NULL, *value = NULL;
+            char *value = NULL;
             const char *raw;
+            struct pkeyword kw;
             struct pvalue pv;
             struct co_entry *e;
 
-            m = parse_keyword(line, &indent, &key, &raw);
-            if (m < 0) {
-                r = m;
-                goto out;
-            }
+            m = parse_keyword(line, &kw);
             if (m == 0) {
                 char what[160];
                 snprintf(what, sizeof(what), "Invalid line ('%.100s') "
@@ -750,19 +774,18 @@ static int parse_lines(struct parser *ps)
                 r = parse_error(ps, what, i);
                 goto out;
             }
-            if (*indent && !indent_set) {
-                free(doc->indent);
-                doc->indent = indent;
-                indent = NULL;
+            if (kw.indent && !indent_set) {
+                r = set_indent(doc, line, kw.indent);
                 indent_set = 1;
+                if (r < 0)
+                    goto out;
             }
-            free(indent);
+            raw = kw.value;
             memset(&pv, 0, sizeof(pv));
             if (strncmp(raw, "'''", 3) == 0 || strncmp(raw, "\"\"\"", 3) == 0) {
                 size_t at = i;
                 r = parse_multiline(ps, raw, &i, &value, &comment);
                 if (r == CB_ERR_INVAL) {
-                    free(key);
                     r = parse_error(ps, "Parse error in multiline value", at);
                     goto out;
                 }
@@ -771,31 +794,25 @@ static int parse_lines(struct parser *ps)
             } else {
                 r = parse_value(raw, &pv);
                 if (r == CB_ERR_INVAL) {
-                    free(key);
                     free(pv.scalar);
                     strvec_clear(&pv.list);
                     r = parse_error(ps, "Parse error in value", i);
                     goto out;
                 }
             }
-            if (r < 0 || find_entry(cur, key) >= 0 || find_sub(cur, key) >= 0) {
+            e = r < 0 ? NULL : entry_new(kw.key, kw.key_len);
+            if (r == CB_OK && !e)
+                r = CB_ERR_NOMEM;
+            if (r < 0 || find_entry(cur, e->key) >= 0 ||
+                find_sub(cur, e->key) >= 0) {
                 int dup = r == CB_OK;
-                free(key);
+                free(e);
                 free(pv.scalar);
                 strvec_clear(&pv.list);
                 if (dup)
                     r = parse_error(ps, "Duplicate keyword name", i);
                 goto out;
             }
-            e = calloc(1, sizeof(*e));
-            if (!e) {
-                free(key);
-                free(pv.scalar);
-                strvec_clear(&pv.list);
-                r = CB_ERR_NOMEM;
-                goto out;
-            }
-            e->key = key;
             e->is_list = pv.is_list;
             e->list = pv.list;
             e->value = pv.scalar;
@@ -881,9 +898,9 @@ int configobj_parse(const char *text, size_t len, const char *filename,
     /* Lines split on '\n' like readlines(); trailing '\r'/'\n' stripped;
      * the first line ending found is the one used for writing. */
     for (size_t i = 0; i < len;) {
-        size_t j = i;
-        while (j < len && copy[j] != '\n')
-            j++;
+        const char *eol = memchr(copy + i, '\n', len - i);
+        size_t j = eol ? (size_t)(eol - copy) : len;
+
         if (ps.n_lines == cap) {
             size_t nc = cap ? cap * 2 : 64;
             char **nl = realloc(ps.lines, nc * sizeof(*nl));
@@ -1240,12 +1257,11 @@ static int entry_for_set(struct co_section *s, const char *key,
         *out = s->entries[i];
         return CB_OK;
     }
-    e = calloc(1, sizeof(*e));
+    e = entry_new(key, strlen(key));
     if (!e)
         return CB_ERR_NOMEM;
-    e->key = strdup(key);
     e->value = strdup("");
-    if (!e->key || !e->value || append_entry(s, e) < 0) {
+    if (!e->value || append_entry(s, e) < 0) {
         entry_free(e);
         return CB_ERR_NOMEM;
     }
