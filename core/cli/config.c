@@ -38,12 +38,20 @@ static void entry_clear(struct centry *ce)
     memset(ce, 0, sizeof(*ce));
 }
 
+/* Does the entry hold any memory?  Most of the hundred-odd entries of a
+ * config never do; renew frees one config per lineage. */
+static int entry_owns(const struct centry *ce)
+{
+    return ce->value || ce->list.v || ce->marks;
+}
+
 void config_free(struct cb_config *cfg)
 {
     if (!cfg)
         return;
     for (size_t i = 0; i < cfg->n; i++)
-        entry_clear(&cfg->e[i]);
+        if (entry_owns(&cfg->e[i]))
+            entry_clear(&cfg->e[i]);
     free(cfg->e);
     free(cfg->verb);
     free(cfg);
@@ -87,14 +95,23 @@ struct cb_config *config_copy(const struct cb_config *cfg)
             goto fail;
     }
     if (cfg->n) {
-        c->e = calloc(cfg->n, sizeof(*c->e));
+        c->e = malloc(cfg->n * sizeof(*c->e));
         if (!c->e)
             goto fail;
+        /* Entries that own nothing are copied as they are (renew copies
+         * the config once per lineage); the others get their own copies
+         * below, and until then no pointer of cfg may be freed by c. */
+        memcpy(c->e, cfg->e, cfg->n * sizeof(*c->e));
         c->n = cfg->n;
     }
-    for (size_t i = 0; i < cfg->n; i++)
-        if (entry_copy(&c->e[i], &cfg->e[i]) != CB_OK)
+    for (size_t i = 0; i < cfg->n; i++) {
+        if (!entry_owns(&cfg->e[i]))
+            continue;
+        if (entry_copy(&c->e[i], &cfg->e[i]) != CB_OK) {
+            memset(&c->e[i + 1], 0, (cfg->n - i - 1) * sizeof(*c->e));
             goto fail;
+        }
+    }
     return c;
 fail:
     config_free(c);
@@ -412,6 +429,9 @@ static const char *const *modifiers(const char *dest)
     static const char *const server[] = {"dry_run", "staging", NULL};
     static const char *const webroot_map[] = {"webroot_path", NULL};
 
+    /* renew asks for every restorable dest of every lineage */
+    if (*dest != 'a' && *dest != 's' && *dest != 'w')
+        return NULL;
     if (strcmp(dest, "account") == 0)
         return account;
     if (strcmp(dest, "server") == 0)
