@@ -240,8 +240,6 @@ int renewal_restore(struct cb_config *cfg, struct renewal_conf *rc,
     } else if (r == CB_OK) {
         r = restore_namespace(cfg, p, auth, err);
     }
-    if (r == CB_OK && strcmp(auth, "webroot") == 0)
-        r = renewal_params_restore_webroot_map(cfg, p, err);
     if (r == CB_OK && inst && strcmp(inst, auth) != 0)
         r = restore_namespace(cfg, p, inst, err);
     if (r == CB_ERR_CONFIG) {
