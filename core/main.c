@@ -58,6 +58,7 @@ static void print_error(const struct cb_config *cfg, const struct cb_err *err)
     int quiet = cfg && config_bool(cfg, "quiet");
     const char *logfile;
 
+    out_flush_all(); /* what stdout and the log hold goes first */
     fprintf(stderr, "%s\n", cb_err_msg(err));
     if (quiet || err->plain)
         return;

@@ -297,12 +297,12 @@ static void start_child(struct cmd_ctx *ctx, struct due *d,
 
     hooks_pre(d->lcfg, hr);
     hooks_post(d->lcfg, hr, &none);     /* renew: only queued */
-    fflush(NULL);
+    out_flush_all();
     pid = fork();
     if (pid == 0) {
         int r = renew_due_now(ctx, d, hr);
 
-        fflush(NULL);
+        out_flush_all();
         _exit(r == CB_OK ? 0 : 1);
     }
     if (pid < 0) {

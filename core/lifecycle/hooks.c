@@ -216,7 +216,7 @@ static void run_hook(const char *name, const char *cmd,
         log_warning("Hook '%s' could not be run: %s", name, strerror(errno));
         goto out;
     }
-    fflush(NULL);
+    out_flush_all();
     pid = fork();
     if (pid < 0) {
         log_warning("Hook '%s' could not be run: %s", name, strerror(errno));

@@ -651,7 +651,7 @@ static int spawn(struct cb_handle *h, const char *const *argv,
         r = hfail(h, CB_ERR_IO, "cannot create pipe: %s", strerror(errno));
         goto out;
     }
-    fflush(NULL);
+    out_flush_all();
     pid = fork();
     if (pid < 0) {
         r = hfail(h, CB_ERR_IO, "cannot fork: %s", strerror(errno));

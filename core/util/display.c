@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/out_capture.h"
 #include "util/strvec.h"
 
 /* ("- " * 39) + "-": alternating so pasted output is no markdown rule */
@@ -29,6 +31,9 @@ static struct display_opts D;
 static int skipped_warned;
 static int in_fd = 0;
 static FILE *out_fp;
+static int out_tty = -1; /* isatty(out()), asked once */
+/* skipped_warned and out_tty; D is set before any thread starts */
+static pthread_mutex_t display_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static FILE *out(void)
 {
@@ -37,8 +42,11 @@ static FILE *out(void)
 
 void display_set_io(int fd, FILE *fp)
 {
+    pthread_mutex_lock(&display_lock);
     in_fd = fd;
     out_fp = fp;
+    out_tty = -1;
+    pthread_mutex_unlock(&display_lock);
 }
 
 void display_init(const struct display_opts *opts)
@@ -86,73 +94,83 @@ static int buf_str(struct buf *b, const char *s)
     return buf_add(b, s, strlen(s));
 }
 
-struct chunk {
-    const char *p;
-    size_t len;
-    int space;
-};
+static int is_ws(char c)
+{
+    return isspace((unsigned char)c);
+}
+
+/* Length of the chunk at p: a run of whitespace or of anything else. */
+static size_t chunk_len(const char *p, const char *end)
+{
+    int sp = is_ws(*p);
+    const char *q = p;
+
+    while (q < end && is_ws(*q) == sp)
+        q++;
+    return (size_t)(q - p);
+}
+
+/* Append [p, p+len) with every whitespace character as a space
+ * (replace_whitespace). */
+static int buf_add_spaced(struct buf *b, const char *p, size_t len)
+{
+    size_t at = b->n;
+
+    if (buf_add(b, p, len) != 0)
+        return -1;
+    for (size_t k = at; k < b->n; k++)
+        if (is_ws(b->s[k]))
+            b->s[k] = ' ';
+    return 0;
+}
 
 /* textwrap.TextWrapper._wrap_chunks with break_long_words=False,
- * break_on_hyphens=False, drop_whitespace=True. */
-static int fill_into(struct buf *b, const char *text, size_t width,
-                     const char *indent, const char *sub)
+ * break_on_hyphens=False, drop_whitespace=True, over text[0..len):
+ * chunks are runs of whitespace or of other characters, taken while they
+ * fit; a word longer than the line gets a line of its own; whitespace
+ * ending a line, or starting one after the first, is dropped. */
+static int fill_into(struct buf *b, const char *text, size_t len,
+                     size_t width, const char *indent, const char *sub)
 {
-    struct chunk *ch;
-    size_t nch = 0, i = 0, len = strlen(text);
+    const char *p = text, *end = text + len;
+    size_t ilen = strlen(indent), slen = strlen(sub);
     int first = 1, r = 0;
-    char *t = strdup(text);
 
-    if (!t)
-        return -1;
-    /* replace_whitespace: tabs and the like become spaces */
-    for (char *p = t; *p; p++)
-        if (isspace((unsigned char)*p))
-            *p = ' ';
-    ch = calloc(len + 1, sizeof(*ch));
-    if (!ch) {
-        free(t);
-        return -1;
-    }
-    for (const char *p = t; *p;) {
-        size_t l = 0;
-        int sp = *p == ' ';
+    while (p < end && r == 0) {
+        size_t il = first ? ilen : slen;
+        size_t w = width > il ? width - il : 1;
+        size_t cur = 0, n = 0;
+        const char *start, *q, *stop, *last = NULL;
 
-        while (p[l] && (p[l] == ' ') == sp)
-            l++;
-        ch[nch].p = p;
-        ch[nch].len = l;
-        ch[nch].space = sp;
-        nch++;
-        p += l;
-    }
-    while (i < nch && r == 0) {
-        const char *ind = first ? indent : sub;
-        size_t w = width > strlen(ind) ? width - strlen(ind) : 1;
-        size_t cur = 0, start, end;
-
-        if (!first && ch[i].space)
-            i++;
-        start = i;
-        while (i < nch && cur + ch[i].len <= w)
-            cur += ch[i++].len;
-        if (i < nch && ch[i].len > w && i == start)
-            i++; /* a word longer than the line gets a line of its own */
-        end = i;
-        if (end > start && ch[end - 1].space)
-            end--;
-        if (end > start) {
+        if (!first && is_ws(*p))
+            p += chunk_len(p, end);
+        start = q = p;
+        while (q < end) {
+            n = chunk_len(q, end);
+            if (cur + n > w)
+                break;
+            cur += n;
+            last = q;
+            q += n;
+        }
+        if (q < end && q == start) {
+            last = q; /* too long for any line: alone on its own */
+            q += n;
+        }
+        stop = q;
+        if (stop > start && is_ws(*last))
+            stop = last;
+        if (stop > start) {
             if (!first)
                 r |= buf_str(b, "\n");
-            r |= buf_str(b, ind);
-            for (size_t k = start; k < end; k++)
-                r |= buf_add(b, ch[k].p, ch[k].len);
+            r |= buf_str(b, first ? indent : sub);
+            r |= buf_add_spaced(b, start, (size_t)(stop - start));
             first = 0;
-        } else if (i == start) {
+        } else if (q == start) {
             break;
         }
+        p = q;
     }
-    free(ch);
-    free(t);
     return r;
 }
 
@@ -162,7 +180,7 @@ char *display_fill(const char *text, size_t width, const char *indent,
     struct buf b = {0};
 
     if (buf_str(&b, "") != 0 ||
-        fill_into(&b, text, width, indent ? indent : "",
+        fill_into(&b, text, strlen(text), width, indent ? indent : "",
                   subsequent_indent ? subsequent_indent : "") != 0) {
         free(b.s);
         return NULL;
@@ -170,26 +188,44 @@ char *display_fill(const char *text, size_t width, const char *indent,
     return b.s;
 }
 
+/* display_wrap_lines(msg) is msg itself when every line has at most 80
+ * bytes, no whitespace but spaces and no trailing space, and msg does not
+ * end in "\n": each line then fills to itself.  Most messages are such. */
+static int wraps_to_itself(const char *msg)
+{
+    size_t col = 0;
+    char prev = '\0';
+
+    for (const char *p = msg; *p; p++) {
+        if (*p == '\n') {
+            if (prev == ' ')
+                return 0;
+            col = 0;
+        } else if ((*p != ' ' && is_ws(*p)) || ++col > 80) {
+            return 0;
+        }
+        prev = *p;
+    }
+    return prev != ' ' && prev != '\n';
+}
+
 char *display_wrap_lines(const char *msg)
 {
     struct buf b = {0};
     const char *p = msg;
-    int r = buf_str(&b, "");
+    int r;
 
+    if (wraps_to_itself(msg))
+        return strdup(msg);
+    r = buf_str(&b, "");
     while (r == 0 && *p) {
-        size_t len = strcspn(p, "\n");
-        char *line = strndup(p, len);
+        size_t len = strcspn(p, "\n"), l = len;
 
-        if (!line) {
-            r = -1;
-            break;
-        }
-        if (len && line[len - 1] == '\r')
-            line[len - 1] = '\0';
+        if (l && p[l - 1] == '\r')
+            l--;
         if (p != msg)
             r |= buf_str(&b, "\n");
-        r |= fill_into(&b, line, 80, "", "");
-        free(line);
+        r |= fill_into(&b, p, l, 80, "", "");
         p += len;
         if (*p == '\n')
             p++;
@@ -203,20 +239,84 @@ char *display_wrap_lines(const char *msg)
 
 /* ---- notifications ---- */
 
+/* Whether stdout text is flushed at once: on a terminal (what the user
+ * watches) yes; into a file or pipe it stays in stdio's buffer until
+ * out_flush_all(), a write to stderr (util/log.c flushes stdout first),
+ * a prompt, or exit (issue 7: one write(2) per notification). */
+static int out_is_tty(void)
+{
+    int t;
+
+    pthread_mutex_lock(&display_lock);
+    if (out_tty < 0)
+        out_tty = isatty(fileno(out())) ? 1 : 0;
+    t = out_tty;
+    pthread_mutex_unlock(&display_lock);
+    return t;
+}
+
+static void out_done(void)
+{
+    if (out_is_tty())
+        fflush(out());
+}
+
+void display_emit_text(const char *text, size_t len)
+{
+    fwrite(text, 1, len, out());
+    out_done();
+}
+
+/* The notification's text, into the calling thread's capture. */
+static int capture_text(struct out_capture *cap, const char *m, int framed)
+{
+    char *t = NULL;
+    int n, r;
+
+    if (framed)
+        n = asprintf(&t, "\n%s\n%s\n%s\n", display_frame, m, display_frame);
+    else
+        n = asprintf(&t, "%s\n", m);
+    if (n < 0)
+        return -1;
+    r = out_capture_add_text(cap, t, (size_t)n);
+    free(t);
+    return r;
+}
+
 /* Certbot's notify() (unframed) prints the text as given; only framed
  * notification() output is wrapped to 80 columns. */
 static void write_notification(const char *msg, int framed, int wrap)
 {
-    char *wrapped = wrap ? display_wrap_lines(msg) : NULL;
+    char *wrapped = wrap && !wraps_to_itself(msg) ? display_wrap_lines(msg)
+                                                  : NULL;
     const char *m = wrapped ? wrapped : msg;
+    struct out_capture *cap;
 
     log_debug("Notifying user: %s", m);
     if (!D.quiet) {
-        if (framed)
-            fprintf(out(), "\n%s\n%s\n%s\n", display_frame, m, display_frame);
-        else
-            fprintf(out(), "%s\n", m);
-        fflush(out());
+        cap = out_capture_current();
+        if (cap && capture_text(cap, m, framed) == 0) {
+            /* replayed later */
+        } else {
+            FILE *fp = out();
+
+            /* One stdio lock for the lines, as one fprintf had. */
+            flockfile(fp);
+            if (framed) {
+                fputs("\n", fp);
+                fputs(display_frame, fp);
+                fputs("\n", fp);
+            }
+            fputs(m, fp);
+            fputs("\n", fp);
+            if (framed) {
+                fputs(display_frame, fp);
+                fputs("\n", fp);
+            }
+            funlockfile(fp);
+            out_done();
+        }
     }
     free(wrapped);
 }
@@ -233,16 +333,26 @@ void display_notification(const char *msg, int framed, int wrap)
 
 void display_notifyf(int framed, const char *fmt, ...)
 {
-    char *msg = NULL;
+    char local[512], *msg = local;
     va_list ap;
+    int n;
 
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    n = vsnprintf(local, sizeof(local), fmt, ap);
     va_end(ap);
-    if (msg)
-        display_notify(msg, framed);
-    free(msg);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof(local)) {
+        msg = malloc((size_t)n + 1);
+        if (!msg)
+            return;
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    display_notify(msg, framed);
+    if (msg != local)
+        free(msg);
 }
 
 /* ---- when may we ask? ---- */
@@ -262,14 +372,19 @@ int display_is_interactive(void)
 /* FileDisplay._can_interact: warns once when the answer is guessed. */
 static int can_interact(void)
 {
+    int warn;
+
     if (D.force_interactive || tty_present())
         return 1;
-    if (!skipped_warned) {
+    pthread_mutex_lock(&display_lock);
+    warn = !skipped_warned;
+    skipped_warned = 1;
+    pthread_mutex_unlock(&display_lock);
+    if (warn) {
         log_warning("Skipped user interaction because Certbot doesn't appear "
                     "to be running in a terminal. You should probably include "
                     "--non-interactive or --force-interactive on the command "
                     "line.");
-        skipped_warned = 1;
     }
     return 0;
 }
@@ -327,6 +442,7 @@ static int read_answer(const char *prompt, char **answer, struct cb_err *err)
     int r = CB_OK;
 
     *answer = NULL;
+    out_flush_all(); /* the log and anything shown before the question */
     if (prompt) {
         fputs(prompt, out());
         fflush(out());

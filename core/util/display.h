@@ -7,7 +7,13 @@
  *   "Missing command line flag or config entry for this setting:\n<prompt>
  *    \n\n(You can set this with the <flag> flag)".
  * Without -n and without a TTY a prompt with a default uses it after a
- * one-time warning (SPEC 4.14).  --quiet silences notifications. */
+ * one-time warning (SPEC 4.14).  --quiet silences notifications.
+ *
+ * stdout is written through stdio: flushed after every notification on a
+ * terminal; into a file or pipe only when stdio's buffer is full, at
+ * out_flush_all() (util/out_capture.h), before a prompt, before anything
+ * goes to stderr through util/log.h, and at exit.  Notifications of a
+ * thread inside out_capture_begin() go to its capture. */
 #ifndef CB_UTIL_DISPLAY_H
 #define CB_UTIL_DISPLAY_H
 
@@ -76,6 +82,9 @@ char *display_fill(const char *text, size_t width, const char *indent,
                    const char *subsequent_indent);
 /* Certbot's wrap_lines: each line of msg filled to 80 columns. */
 char *display_wrap_lines(const char *msg);
+
+/* For util/out_capture.c: write captured stdout text now. */
+void display_emit_text(const char *text, size_t len);
 
 /* Test hooks: where prompts read from and everything is written to
  * (default fd 0 and stdout).  TTY detection looks at these. */

@@ -4,9 +4,21 @@
  * e.g. "2026-11-23 18:41:45,123:DEBUG:certbot._internal.main:text".  Until
  * log_open() succeeds, records are kept in memory and written to the file
  * when it opens.  The terminal shows WARNING and above by default; each -v
- * lowers the threshold by 10; --quiet shows ERROR only. */
+ * lowers the threshold by 10; --quiet shows ERROR only.
+ *
+ * The file is written through a buffer (issue 7: one write(2) per record
+ * was most of renew's system calls), flushed when full, by log_flush()
+ * and out_flush_all() (util/out_capture.h: fork, exec, exit and prompt
+ * sites), by log_close() and at exit, on every record of level WARNING
+ * and above, and by the first record written 100 ms or more after the
+ * previous flush.  Records are whole lines in every write.  A process
+ * killed with SIGKILL (or a crash) loses what is buffered: the records
+ * logged since the last flush, which began less than 100 ms before the
+ * last of them.  All functions are safe to call from several threads. */
 #ifndef CB_UTIL_LOG_H
 #define CB_UTIL_LOG_H
+
+#include <stddef.h>
 
 #include <certbot/host.h> /* CB_LOG_* levels */
 
@@ -35,6 +47,17 @@ void log_add_secret(const char *s);
  * fails early, and return that path (borrowed; NULL on failure).  The
  * buffer is kept, so a later log_open still gets the records. */
 const char *log_spill_to_temp(void);
+
+/* Write the buffered records to the file now. */
+void log_flush(void);
+/* The output layer's flush point (util/out_capture.c): log_flush() and
+ * fflush(NULL).  Call it before fork(), exec, _exit() and before writing
+ * to stderr outside this module. */
+void out_flush_all(void);
+
+/* For util/out_capture.c: write a record formatted earlier (header,
+ * message, "\n"; the message starts at msg_off) as log_msg would now. */
+void log_emit_record(int level, const char *rec, size_t len, size_t msg_off);
 
 /* logger is the dotted component shown in the file ("certbot.acme"). */
 void log_msg(int level, const char *logger, const char *fmt, ...)

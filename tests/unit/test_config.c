@@ -113,7 +113,25 @@ static void test_set_and_origin(void)
     config_foreach(copy, count_visit, &visited);
     is_int(visited, 5, "foreach visits every non-default value");
     config_free(copy);
+
+    /* a list set to nothing owns no memory but is set, with its origin */
+    config_list_set(cfg, "ip_addresses", NULL, 0, CONFIG_RUNTIME);
+    copy = config_copy(cfg);
+    config_list(copy, "ip_addresses", &n);
+    is_int(n, 0, "copied empty list");
+    is_int(config_origin(copy, "ip_addresses"), CONFIG_RUNTIME,
+           "copied empty list keeps its origin");
+    is_int(config_origin(copy, "rsa_key_size"), CONFIG_ARGV,
+           "copied scalar keeps its origin");
+    /* the copy owns its strings: the original can go first */
     config_free(cfg);
+    is_str(config_str(copy, "rsa_key_size"), "4096",
+           "copy's value outlives the original");
+    is_str(config_list(copy, "domains", &n)[3], "d.test",
+           "copy's list outlives the original");
+    is_str(config_str(copy, "made_up_dest"), "x",
+           "copy's ad-hoc value outlives the original");
+    config_free(copy);
 }
 
 static void test_dest_info(void)

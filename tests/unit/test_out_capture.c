@@ -1,0 +1,525 @@
+/* The output layer (issue 7): per-thread capture and replay of log
+ * records and notifications, the log file buffer's flush rules, and log
+ * rotation from one directory listing giving what probing every name
+ * (RotatingFileHandler.doRollover) gives. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#include "util/display.h"
+#include "util/log.h"
+#include "util/out_capture.h"
+
+static char dir[64] = "/tmp/test_out_capture.XXXXXX";
+static char logfile[256], outfile[256], errfile[256];
+
+static char *slurp(const char *path)
+{
+    static char buf[1 << 20];
+    FILE *fp = fopen(path, "r");
+    size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+
+    buf[n] = '\0';
+    if (fp)
+        fclose(fp);
+    return buf;
+}
+
+/* position of needle in the file (-1: absent) */
+static long pos(const char *path, const char *needle)
+{
+    const char *text = slurp(path), *hit = strstr(text, needle);
+
+    return hit ? (long)(hit - text) : -1;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* ---- capture ---- */
+
+/* The worker captures, tells main, waits for main's go, captures more. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int stage;
+
+static void wait_stage(int s)
+{
+    pthread_mutex_lock(&mu);
+    while (stage < s)
+        pthread_cond_wait(&cv, &mu);
+    pthread_mutex_unlock(&mu);
+}
+
+static void set_stage(int s)
+{
+    pthread_mutex_lock(&mu);
+    stage = s;
+    pthread_cond_broadcast(&cv);
+    pthread_mutex_unlock(&mu);
+}
+
+static void *worker(void *arg)
+{
+    struct out_capture *c = arg;
+
+    out_capture_begin(c);
+    log_msg(CB_LOG_INFO, "certbot.worker", "thread record 1");
+    log_msg(CB_LOG_WARNING, "certbot.worker", "thread warning");
+    display_notify("thread line", 0);
+    set_stage(1);
+    wait_stage(2);
+    log_msg(CB_LOG_DEBUG, "certbot.worker", "thread record 2");
+    out_capture_end();
+    log_msg(CB_LOG_DEBUG, "certbot.worker", "thread after end");
+    return NULL;
+}
+
+static void *serial_worker(void *arg)
+{
+    out_capture_begin(arg);
+    log_msg(CB_LOG_INFO, "certbot.worker", "serialized record");
+    display_notify("serialized line", 1);
+    out_capture_end();
+    return NULL;
+}
+
+static void *dropper(void *arg)
+{
+    struct out_capture *c = out_capture_new();
+
+    (void)arg;
+    out_capture_begin(c);
+    log_msg(CB_LOG_ERROR, "certbot.worker", "dropped record");
+    display_notify("dropped line", 1);
+    out_capture_end();
+    out_capture_free(c);
+    return NULL;
+}
+
+/* "YYYY-mm-dd HH:MM:SS,mmm" of the line holding needle */
+static void stamp_of(const char *needle, char *out, size_t size)
+{
+    const char *text = slurp(logfile), *hit = strstr(text, needle);
+    const char *line = hit;
+
+    out[0] = '\0';
+    if (!hit)
+        return;
+    while (line > text && line[-1] != '\n')
+        line--;
+    snprintf(out, size, "%.23s", line);
+}
+
+static void test_capture(void)
+{
+    struct cb_err err = {0};
+    struct out_capture *c = out_capture_new();
+    FILE *out = fopen(outfile, "w");
+    int saved = dup(2), efd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+    char t_rec[32], t_main[32];
+    pthread_t th;
+
+    ok(c && out && saved >= 0 && efd >= 0, "capture: set up");
+    fflush(stderr);
+    dup2(efd, 2);
+    close(efd);
+    display_set_io(0, out);
+    log_set_console_level(CB_LOG_WARNING);
+    is_int(log_open(dir, 0, &err), 0, "capture: log_open");
+    log_msg(CB_LOG_INFO, "certbot.main", "main record before");
+    display_notify("main line before", 0);
+
+    pthread_create(&th, NULL, worker, c);
+    wait_stage(1);
+    sleep_ms(20); /* the captured records' stamps are earlier */
+    log_msg(CB_LOG_INFO, "certbot.main", "main record during");
+    display_notify("main line during", 0);
+    out_flush_all();
+    ok(pos(logfile, "main record during") > pos(logfile, "main record before")
+       && pos(logfile, "main record before") >= 0,
+       "the main thread's records are not captured");
+    ok(pos(outfile, "main line during") > pos(outfile, "main line before") &&
+       pos(outfile, "main line before") >= 0,
+       "the main thread's notifications are not captured");
+    ok(pos(logfile, "thread record 1") < 0 &&
+       pos(logfile, "thread warning") < 0 &&
+       pos(logfile, "Notifying user: thread line") < 0,
+       "captured records do not reach the log file");
+    ok(pos(outfile, "thread line") < 0,
+       "captured notifications do not reach stdout");
+    ok(pos(errfile, "thread warning") < 0,
+       "a captured warning does not reach stderr");
+    set_stage(2);
+    pthread_join(th, NULL);
+    out_flush_all();
+    ok(pos(logfile, "thread after end") >= 0,
+       "after out_capture_end the thread writes directly again");
+    ok(pos(logfile, "thread record 2") < 0, "... the capture still waits");
+
+    log_msg(CB_LOG_INFO, "certbot.main", "main record after");
+    display_notify("main line after", 0);
+    out_capture_replay(c);
+    out_flush_all();
+    ok(pos(logfile, "main record after") >= 0 &&
+       pos(logfile, "main record after") <
+           pos(logfile, ":INFO:certbot.worker:thread record 1\n") &&
+       pos(logfile, "thread record 1") <
+           pos(logfile, ":WARNING:certbot.worker:thread warning\n") &&
+       pos(logfile, "thread warning") <
+           pos(logfile, "Notifying user: thread line\n") &&
+       pos(logfile, "Notifying user: thread line") <
+           pos(logfile, ":DEBUG:certbot.worker:thread record 2\n"),
+       "replayed records follow what was written before, in order");
+    ok(pos(outfile, "main line after") >= 0 &&
+       pos(outfile, "main line after") < pos(outfile, "thread line\n"),
+       "replayed notification follows the earlier stdout text");
+    ok(strcmp(slurp(errfile), "thread warning\n") == 0,
+       "replay shows the warning on stderr (terminal level at replay)");
+    stamp_of("thread record 1", t_rec, sizeof(t_rec));
+    stamp_of("main record during", t_main, sizeof(t_main));
+    ok(t_rec[0] && t_main[0] && strcmp(t_rec, t_main) < 0,
+       "replayed records keep their original timestamps");
+
+    pthread_create(&th, NULL, dropper, NULL);
+    pthread_join(th, NULL);
+    out_flush_all();
+    ok(pos(logfile, "dropped record") < 0 && pos(outfile, "dropped") < 0 &&
+       pos(errfile, "dropped") < 0,
+       "out_capture_free drops what was captured");
+
+    {
+        struct out_capture *s = out_capture_new(), *back;
+        char *bytes = NULL;
+        size_t len = 0;
+
+        pthread_create(&th, NULL, serial_worker, s);
+        pthread_join(th, NULL);
+        ok(out_capture_serialize(s, &bytes, &len) == 0 && len > 0,
+           "out_capture_serialize");
+        out_capture_free(s);
+        ok(out_capture_deserialize(bytes, len - 1) == NULL,
+           "truncated bytes are refused");
+        back = out_capture_deserialize(bytes, len);
+        ok(back != NULL, "out_capture_deserialize");
+        log_msg(CB_LOG_INFO, "certbot.main", "before serialized replay");
+        out_capture_replay(back);
+        out_flush_all();
+        ok(pos(logfile, "before serialized replay") >= 0 &&
+           pos(logfile, "before serialized replay") <
+               pos(logfile, ":INFO:certbot.worker:serialized record\n"),
+           "a deserialized capture replays its records");
+        ok(pos(outfile, display_frame) >= 0 &&
+           strstr(slurp(outfile), "serialized line\n") != NULL,
+           "... and its notifications");
+        free(bytes);
+    }
+
+    log_close();
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    display_set_io(0, NULL);
+    fclose(out);
+    unlink(outfile);
+    unlink(errfile);
+    unlink(logfile);
+}
+
+/* ---- the file buffer ---- */
+
+static void test_buffer(void)
+{
+    struct cb_err err = {0};
+
+    log_set_console_level(CB_LOG_ERROR + 20);
+    is_int(log_open(dir, 0, &err), 0, "buffer: log_open");
+    sleep_ms(150);
+    log_msg(CB_LOG_DEBUG, "certbot", "first");
+    ok(pos(logfile, "first") >= 0,
+       "a record long after the last flush is written at once");
+    log_msg(CB_LOG_DEBUG, "certbot", "second");
+    log_msg(CB_LOG_WARNING, "certbot", "warned");
+    ok(pos(logfile, ":DEBUG:certbot:second\n") >= 0 &&
+       pos(logfile, "second") < pos(logfile, ":WARNING:certbot:warned\n"),
+       "a warning flushes itself and what came before");
+    log_msg(CB_LOG_DEBUG, "certbot", "third");
+    sleep_ms(150);
+    log_msg(CB_LOG_DEBUG, "certbot", "fourth");
+    ok(pos(logfile, ":DEBUG:certbot:third\n") >= 0 &&
+       pos(logfile, ":DEBUG:certbot:fourth\n") >= 0,
+       "a record 100 ms after the last flush flushes");
+    for (int i = 0; i < 2000; i++)
+        log_msg(CB_LOG_DEBUG, "certbot", "bulk %04d %0200d", i, 0);
+    log_flush();
+    ok(pos(logfile, "bulk 1999") > pos(logfile, "bulk 0000") &&
+       pos(logfile, "bulk 0000") >= 0, "log_flush writes the rest");
+    log_close();
+    unlink(logfile);
+}
+
+/* ---- formatting: the same bytes whatever path a record takes ---- */
+
+static void test_format(void)
+{
+    struct cb_err err = {0};
+    static char big[100000], want[100100], longname[400];
+    const char *text;
+
+    memset(big, 'x', sizeof(big) - 1);
+    memset(longname, 'n', sizeof(longname) - 1);
+    log_set_console_level(CB_LOG_ERROR + 20);
+    unlink(logfile);
+    is_int(log_open(dir, 0, &err), 0, "format: log_open");
+    log_msg(CB_LOG_DEBUG, "certbot.a", "text %s and %s, 100%% %s", "one",
+            "two", "done");
+    log_msg(CB_LOG_INFO, "certbot.b", "%d %5s|%-3s|%.2s %ld %c %x", -7, "ab",
+            "c", "xyz", 123456789L, 'q', 255U);
+    log_msg(CB_LOG_DEBUG, "certbot.c", "%s", big);
+    log_msg(15, "certbot.d", "custom level");
+    log_msg(CB_LOG_DEBUG, longname, "long logger");
+    log_msg(CB_LOG_DEBUG, NULL, "no logger %s", "");
+    log_close();
+    text = slurp(logfile);
+    ok(strstr(text, ":DEBUG:certbot.a:text one and two, 100% done\n") != NULL,
+       "%s and %% without printf");
+    ok(strstr(text, ":INFO:certbot.b:-7    ab|c  |xy 123456789 q ff\n") !=
+           NULL, "other conversions through vsnprintf");
+    snprintf(want, sizeof(want), ":DEBUG:certbot.c:%s\n", big);
+    ok(strstr(text, want) != NULL, "a record larger than the buffer");
+    ok(strstr(text, ":Level 15:certbot.d:custom level\n") != NULL,
+       "a level without a name");
+    snprintf(want, sizeof(want), ":DEBUG:%s:long logger\n", longname);
+    ok(strstr(text, want) != NULL, "a logger name longer than 256 bytes");
+    ok(strstr(text, ":DEBUG:certbot:no logger \n") != NULL,
+       "no logger name: certbot");
+    unlink(logfile);
+}
+
+/* ---- rotation ---- */
+
+/* Certbot's doRollover(), name by name, with lstat as log.c uses. */
+static int ref_rotate(const char *d, long max)
+{
+    char base[256], src[300], dst[300];
+    struct stat st;
+    int fd;
+
+    snprintf(base, sizeof(base), "%s/letsencrypt.log", d);
+    fd = open(base, O_WRONLY | O_CREAT | O_APPEND, 0666);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    if (max > 0) {
+        for (long i = max - 1; i > 0; i--) {
+            snprintf(src, sizeof(src), "%s.%ld", base, i);
+            snprintf(dst, sizeof(dst), "%s.%ld", base, i + 1);
+            if (lstat(src, &st) == 0) {
+                if (lstat(dst, &st) == 0)
+                    unlink(dst);
+                if (rename(src, dst) != 0)
+                    return -1;
+            }
+        }
+        snprintf(dst, sizeof(dst), "%s.1", base);
+        if (lstat(dst, &st) == 0)
+            unlink(dst);
+        if (lstat(base, &st) == 0 && rename(base, dst) != 0)
+            return -1;
+    }
+    fd = open(base, O_WRONLY | O_CREAT | O_APPEND, 0666);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+/* Layout spec: "name" regular file holding its name, "name/" a directory,
+ * "name/x" a directory holding a file, "name@target" a symlink. */
+static void make_layout(const char *d, const char *const *spec)
+{
+    char p[400];
+
+    mkdir(d, 0700);
+    for (size_t i = 0; spec[i]; i++) {
+        const char *s = spec[i], *at = strchr(s, '@'), *sl = strchr(s, '/');
+
+        if (at) {
+            char name[64], target[64];
+
+            snprintf(name, sizeof(name), "%.*s", (int)(at - s), s);
+            snprintf(target, sizeof(target), "%s", at + 1);
+            snprintf(p, sizeof(p), "%s/%s", d, name);
+            if (symlink(target, p) != 0)
+                perror("symlink");
+        } else if (sl) {
+            snprintf(p, sizeof(p), "%s/%.*s", d, (int)(sl - s), s);
+            mkdir(p, 0700);
+            if (sl[1]) {
+                FILE *fp;
+
+                snprintf(p, sizeof(p), "%s/%s", d, s);
+                fp = fopen(p, "w");
+                if (fp)
+                    fclose(fp);
+            }
+        } else {
+            FILE *fp;
+
+            snprintf(p, sizeof(p), "%s/%s", d, s);
+            fp = fopen(p, "w");
+            if (fp) {
+                fputs(s, fp);
+                fclose(fp);
+            }
+        }
+    }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "name=content|dir|->target" lines, sorted, into out */
+static void describe(const char *d, char *out, size_t size)
+{
+    DIR *dh = opendir(d);
+    struct dirent *de;
+    char *names[200];
+    size_t n = 0, used = 0;
+
+    out[0] = '\0';
+    while (dh && (de = readdir(dh)) != NULL && n < 200)
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            names[n++] = strdup(de->d_name);
+    if (dh)
+        closedir(dh);
+    qsort(names, n, sizeof(names[0]), cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char p[400], what[200] = "";
+        struct stat st;
+
+        snprintf(p, sizeof(p), "%s/%s", d, names[i]);
+        if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+            ssize_t l = readlink(p, what + 2, sizeof(what) - 3);
+
+            what[0] = '-';
+            what[1] = '>';
+            what[l > 0 ? l + 2 : 2] = '\0';
+        } else if (S_ISDIR(st.st_mode)) {
+            snprintf(what, sizeof(what), "dir");
+        } else {
+            snprintf(what, sizeof(what), "%.100s", slurp(p));
+        }
+        used += (size_t)snprintf(out + used, used < size ? size - used : 0,
+                                 "%s=%s\n", names[i], what);
+        free(names[i]);
+    }
+}
+
+static void rm_rf(const char *d)
+{
+    char cmd[300];
+
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+    if (system(cmd) != 0)
+        fprintf(stderr, "rm -rf failed\n");
+}
+
+struct layout {
+    const char *what;
+    long max;
+    const char *spec[12];
+};
+
+static const struct layout layouts[] = {
+    {"first run, default 1000 backups", 1000, {NULL}},
+    {"a log, no backups yet", 1000, {"letsencrypt.log", NULL}},
+    {"full set: the oldest goes", 3,
+     {"letsencrypt.log", "letsencrypt.log.1", "letsencrypt.log.2",
+      "letsencrypt.log.3", NULL}},
+    {"gaps, and a backup beyond max left alone", 5,
+     {"letsencrypt.log", "letsencrypt.log.1", "letsencrypt.log.3",
+      "letsencrypt.log.7", NULL}},
+    {"names not spelt as %ld are not backups", 5,
+     {"letsencrypt.log", "letsencrypt.log.01", "letsencrypt.log.1x",
+      "letsencrypt.log.-1", "letsencrypt.log.2", "letsencrypt.log.",
+      "other.1", NULL}},
+    {"a directory among the backups moves too", 5,
+     {"letsencrypt.log", "letsencrypt.log.1", "letsencrypt.log.2/",
+      "letsencrypt.log.3", NULL}},
+    {"a non-empty directory at the top stops the rotation", 3,
+     {"letsencrypt.log", "letsencrypt.log.2", "letsencrypt.log.3/x", NULL}},
+    {"a dangling symlink is a backup", 4,
+     {"letsencrypt.log", "letsencrypt.log.1@nowhere", "letsencrypt.log.3",
+      NULL}},
+    {"one backup: .1 replaced", 1,
+     {"letsencrypt.log", "letsencrypt.log.1", "letsencrypt.log.2", NULL}},
+    {"no rotation with 0", 0,
+     {"letsencrypt.log", "letsencrypt.log.1", NULL}},
+    {"the top of 1000 present", 1000,
+     {"letsencrypt.log", "letsencrypt.log.999", "letsencrypt.log.1000",
+      "letsencrypt.log.1001", NULL}},
+    {"an empty directory as .1 moves to .2", 2,
+     {"letsencrypt.log", "letsencrypt.log.1/", NULL}},
+};
+
+static void test_rotation(void)
+{
+    static char got[8192], want[8192];
+
+    log_set_console_level(CB_LOG_ERROR + 20);
+    for (size_t k = 0; k < sizeof(layouts) / sizeof(layouts[0]); k++) {
+        const struct layout *l = &layouts[k];
+        struct cb_err err = {0};
+        char a[128], b[128], name[200];
+        int ra, rb;
+
+        snprintf(a, sizeof(a), "%s/a%zu", dir, k);
+        snprintf(b, sizeof(b), "%s/b%zu", dir, k);
+        make_layout(a, l->spec);
+        make_layout(b, l->spec);
+        ra = log_open(a, l->max, &err) == 0 ? 0 : -1;
+        log_close();
+        rb = ref_rotate(b, l->max);
+        describe(a, got, sizeof(got));
+        describe(b, want, sizeof(want));
+        snprintf(name, sizeof(name), "rotation: %s", l->what);
+        if (!ok(ra == rb && strcmp(got, want) == 0, name))
+            printf("# rc %d/%d\n# got:\n%s# want:\n%s", ra, rb, got, want);
+        rm_rf(a);
+        rm_rf(b);
+    }
+}
+
+int main(void)
+{
+    umask(022);
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(logfile, sizeof(logfile), "%s/letsencrypt.log", dir);
+    snprintf(outfile, sizeof(outfile), "%s/stdout", dir);
+    snprintf(errfile, sizeof(errfile), "%s/stderr", dir);
+    test_rotation();
+    test_buffer();
+    test_format();
+    test_capture();
+    rm_rf(dir);
+    return done_testing();
+}
