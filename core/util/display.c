@@ -197,12 +197,16 @@ static int wraps_to_itself(const char *msg)
     char prev = '\0';
 
     for (const char *p = msg; *p; p++) {
-        if (*p == '\n') {
+        unsigned char c = (unsigned char)*p;
+
+        if (c == '\n') {
             if (prev == ' ')
                 return 0;
             col = 0;
-        } else if ((*p != ' ' && is_ws(*p)) || ++col > 80) {
+        } else if (++col > 80) {
             return 0;
+        } else if ((c < ' ' || c > '~') && is_ws(*p)) {
+            return 0; /* printable ASCII is never whitespace */
         }
         prev = *p;
     }
@@ -338,7 +342,7 @@ void display_notifyf(int framed, const char *fmt, ...)
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(local, sizeof(local), fmt, ap);
+    n = log_vformat(local, sizeof(local), fmt, ap);
     va_end(ap);
     if (n < 0)
         return;

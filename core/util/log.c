@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -480,6 +481,22 @@ static long format_simple(char *dst, size_t size, const char *fmt,
     return (long)n;
 }
 
+int log_vformat(char *dst, size_t size, const char *fmt, va_list ap)
+{
+    va_list aq;
+    long m;
+
+    va_copy(aq, ap);
+    m = format_simple(dst, size, fmt, aq);
+    va_end(aq);
+    if (m >= 0)
+        return m > INT_MAX ? -1 : (int)m;
+    va_copy(aq, ap);
+    m = vsnprintf(dst, size, fmt, aq);
+    va_end(aq);
+    return (int)m;
+}
+
 /* header + message + "\n" into dst (size bytes); returns the length the
  * record needs.  When that is < size it fits: the message's NUL is at
  * dst[len - 1], where the caller puts the "\n". */
@@ -488,19 +505,11 @@ static size_t format_record(char *dst, size_t size, const char *hdr,
 {
     char *at = hlen < size ? dst + hlen : NULL;
     size_t left = hlen < size ? size - hlen : 0;
-    va_list aq;
-    long m;
+    int m;
 
     if (at)
         memcpy(dst, hdr, hlen);
-    va_copy(aq, ap);
-    m = format_simple(at, left, fmt, aq);
-    va_end(aq);
-    if (m < 0) {
-        va_copy(aq, ap);
-        m = vsnprintf(at, left, fmt, aq);
-        va_end(aq);
-    }
+    m = log_vformat(at, left, fmt, ap);
     if (m < 0)
         m = 0;
     return hlen + (size_t)m + 1;

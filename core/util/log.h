@@ -18,6 +18,7 @@
 #ifndef CB_UTIL_LOG_H
 #define CB_UTIL_LOG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <certbot/host.h> /* CB_LOG_* levels */
@@ -58,6 +59,10 @@ void out_flush_all(void);
 /* For util/out_capture.c: write a record formatted earlier (header,
  * message, "\n"; the message starts at msg_off) as log_msg would now. */
 void log_emit_record(int level, const char *rec, size_t len, size_t msg_off);
+
+/* vsnprintf(dst, size, fmt, ap), the same bytes and value; formats made
+ * of text, "%s" and "%%" only skip printf's machinery. */
+int log_vformat(char *dst, size_t size, const char *fmt, va_list ap);
 
 /* logger is the dotted component shown in the file ("certbot.acme"). */
 void log_msg(int level, const char *logger, const char *fmt, ...)

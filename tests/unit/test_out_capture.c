@@ -2,6 +2,7 @@
  * records and notifications, the log file buffer's flush rules, and log
  * rotation from one directory listing giving what probing every name
  * (RotatingFileHandler.doRollover) gives. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -311,6 +312,238 @@ static void test_format(void)
     unlink(logfile);
 }
 
+/* ---- textwrap: the rewritten filler against the previous one ---- */
+
+/* The previous implementation (chunk array over a copy), kept as the
+ * reference the streaming one must match byte for byte. */
+struct ref_buf {
+    char *s;
+    size_t n, alloc;
+};
+
+static int ref_buf_add(struct ref_buf *b, const char *s, size_t len)
+{
+    if (b->n + len + 1 > b->alloc) {
+        size_t na = b->alloc ? b->alloc * 2 : 128;
+        char *ns;
+
+        while (na < b->n + len + 1)
+            na *= 2;
+        ns = realloc(b->s, na);
+        if (!ns)
+            return -1;
+        b->s = ns;
+        b->alloc = na;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+    return 0;
+}
+
+static int ref_buf_str(struct ref_buf *b, const char *s)
+{
+    return ref_buf_add(b, s, strlen(s));
+}
+
+struct ref_chunk {
+    const char *p;
+    size_t len;
+    int space;
+};
+
+/* textwrap.TextWrapper._wrap_chunks with break_long_words=False,
+ * break_on_hyphens=False, drop_whitespace=True. */
+static int ref_fill_into(struct ref_buf *b, const char *text, size_t width,
+                     const char *indent, const char *sub)
+{
+    struct ref_chunk *ch;
+    size_t nch = 0, i = 0, len = strlen(text);
+    int first = 1, r = 0;
+    char *t = strdup(text);
+
+    if (!t)
+        return -1;
+    /* replace_whitespace: tabs and the like become spaces */
+    for (char *p = t; *p; p++)
+        if (isspace((unsigned char)*p))
+            *p = ' ';
+    ch = calloc(len + 1, sizeof(*ch));
+    if (!ch) {
+        free(t);
+        return -1;
+    }
+    for (const char *p = t; *p;) {
+        size_t l = 0;
+        int sp = *p == ' ';
+
+        while (p[l] && (p[l] == ' ') == sp)
+            l++;
+        ch[nch].p = p;
+        ch[nch].len = l;
+        ch[nch].space = sp;
+        nch++;
+        p += l;
+    }
+    while (i < nch && r == 0) {
+        const char *ind = first ? indent : sub;
+        size_t w = width > strlen(ind) ? width - strlen(ind) : 1;
+        size_t cur = 0, start, end;
+
+        if (!first && ch[i].space)
+            i++;
+        start = i;
+        while (i < nch && cur + ch[i].len <= w)
+            cur += ch[i++].len;
+        if (i < nch && ch[i].len > w && i == start)
+            i++; /* a word longer than the line gets a line of its own */
+        end = i;
+        if (end > start && ch[end - 1].space)
+            end--;
+        if (end > start) {
+            if (!first)
+                r |= ref_buf_str(b, "\n");
+            r |= ref_buf_str(b, ind);
+            for (size_t k = start; k < end; k++)
+                r |= ref_buf_add(b, ch[k].p, ch[k].len);
+            first = 0;
+        } else if (i == start) {
+            break;
+        }
+    }
+    free(ch);
+    free(t);
+    return r;
+}
+
+static char *ref_display_fill(const char *text, size_t width, const char *indent,
+                   const char *subsequent_indent)
+{
+    struct ref_buf b = {0};
+
+    if (ref_buf_str(&b, "") != 0 ||
+        ref_fill_into(&b, text, width, indent ? indent : "",
+                  subsequent_indent ? subsequent_indent : "") != 0) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+static char *ref_display_wrap_lines(const char *msg)
+{
+    struct ref_buf b = {0};
+    const char *p = msg;
+    int r = ref_buf_str(&b, "");
+
+    while (r == 0 && *p) {
+        size_t len = strcspn(p, "\n");
+        char *line = strndup(p, len);
+
+        if (!line) {
+            r = -1;
+            break;
+        }
+        if (len && line[len - 1] == '\r')
+            line[len - 1] = '\0';
+        if (p != msg)
+            r |= ref_buf_str(&b, "\n");
+        r |= ref_fill_into(&b, line, 80, "", "");
+        free(line);
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    if (r != 0) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+
+
+static unsigned rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 16) % n;
+}
+
+static void test_wrap(void)
+{
+    static const char *const pieces[] = {
+        "a", "bb", "word", "longerword", " ", "  ", "\t", "\n", "\r",
+        "\r\n", "\v", "\f", "x\xc2\xa0y", "-", "https://example.com/a/b",
+        "supercalifragilisticexpialidocious", "\n\n"};
+    static const char *const indents[] = {"", " ", "  * ", "0123456789"};
+    int fill_same = 1, wrap_same = 1;
+    char text[400];
+
+    for (int k = 0; k < 20000; k++) {
+        size_t n = 0, count = rnd(24);
+        size_t width = 1 + rnd(40);
+        const char *ind = indents[rnd(4)], *sub = indents[rnd(4)];
+        char *a, *b;
+
+        text[0] = '\0';
+        for (size_t j = 0; j < count; j++) {
+            const char *pc = pieces[rnd(sizeof(pieces) / sizeof(pieces[0]))];
+
+            if (n + strlen(pc) + 1 >= sizeof(text))
+                break;
+            memcpy(text + n, pc, strlen(pc) + 1);
+            n += strlen(pc);
+        }
+        a = display_fill(text, width, ind, sub);
+        b = ref_display_fill(text, width, ind, sub);
+        if (!a || !b || strcmp(a, b) != 0) {
+            if (fill_same)
+                printf("# fill differs for '%s' width %zu\n", text, width);
+            fill_same = 0;
+        }
+        free(a);
+        free(b);
+        if (k % 2)  /* long lines for the 80 columns of wrap_lines */
+            for (size_t j = 0; j + 1 < n; j += 1 + rnd(3))
+                if (text[j] == ' ' && rnd(2))
+                    text[j] = 'z';
+        a = display_wrap_lines(text);
+        b = ref_display_wrap_lines(text);
+        if (!a || !b || strcmp(a, b) != 0) {
+            if (wrap_same)
+                printf("# wrap_lines differs for '%s'\n", text);
+            wrap_same = 0;
+        }
+        free(a);
+        free(b);
+    }
+    /* lines around 80 columns, a space anywhere or trailing */
+    for (size_t len = 76; len <= 84; len++)
+        for (size_t sp = 0; sp <= len; sp++) {
+            char *a, *b;
+
+            memset(text, 'w', len);
+            text[len] = '\0';
+            if (sp < len)
+                text[sp] = ' ';
+            a = display_wrap_lines(text);
+            b = ref_display_wrap_lines(text);
+            if (!a || !b || strcmp(a, b) != 0) {
+                if (wrap_same)
+                    printf("# wrap_lines differs for '%s'\n", text);
+                wrap_same = 0;
+            }
+            free(a);
+            free(b);
+        }
+    ok(fill_same, "display_fill gives the previous filler's bytes (20,000 "
+       "random texts, widths, indents)");
+    ok(wrap_same, "display_wrap_lines gives the previous bytes, its "
+       "wraps-to-itself shortcut included");
+}
+
 /* ---- rotation ---- */
 
 /* Certbot's doRollover(), name by name, with lstat as log.c uses. */
@@ -476,6 +709,8 @@ static const struct layout layouts[] = {
     {"the top of 1000 present", 1000,
      {"letsencrypt.log", "letsencrypt.log.999", "letsencrypt.log.1000",
       "letsencrypt.log.1001", NULL}},
+    {"a directory moves onto the top file (removed first)", 3,
+     {"letsencrypt.log", "letsencrypt.log.2/", "letsencrypt.log.3", NULL}},
     {"an empty directory as .1 moves to .2", 2,
      {"letsencrypt.log", "letsencrypt.log.1/", NULL}},
 };
@@ -519,6 +754,7 @@ int main(void)
     test_rotation();
     test_buffer();
     test_format();
+    test_wrap();
     test_capture();
     rm_rf(dir);
     return done_testing();
