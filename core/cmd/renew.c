@@ -71,16 +71,15 @@ static void random_sleep(struct renew_results *rr)
         ;
 }
 
-static void note_skipped(struct renew_results *rr, const struct lineage *l)
+/* "<fullchain> expires on <date>" from the certificate the decision
+ * read (the newest complete version's). */
+static void note_skipped(struct renew_results *rr, const struct lineage *l,
+                         const struct lineage_snap *snap)
 {
-    struct cert_info ci = {0};
-    struct cb_err ignore = {0};
-    int version = lineage_latest_common_version(l);
-    char *path = lineage_version_path(l, LK_CERT, version);
     char date[32] = "?";
 
-    if (path && cert_info_load(path, &ci, &ignore) == CB_OK) {
-        time_t t = (time_t)ci.not_after;
+    if (snap->have_ci) {
+        time_t t = (time_t)snap->ci.not_after;
         struct tm tm;
 
         gmtime_r(&t, &tm);
@@ -88,8 +87,24 @@ static void note_skipped(struct renew_results *rr, const struct lineage *l)
     }
     strvec_pushf(&rr->skipped, "%s expires on %s", l->path[LK_FULLCHAIN],
                  date);
-    cert_info_free(&ci);
-    free(path);
+}
+
+/* The lineage's names (lineage_names), from the certificate the decision
+ * reads when live/cert.pem points to that very file: one read of it per
+ * lineage instead of two. */
+static int names_of(const struct lineage *l, const struct lineage_snap *snap,
+                    struct strvec *names, struct cb_err *err)
+{
+    int r = CB_OK;
+
+    if (!snap->have_ci ||
+        !lineage_live_is_version(l, LK_CERT, snap->version))
+        return lineage_names(l, names, err);
+    for (size_t i = 0; r == CB_OK && i < snap->ci.dns.n; i++)
+        r = strvec_push(names, snap->ci.dns.v[i]);
+    for (size_t i = 0; r == CB_OK && i < snap->ci.ips.n; i++)
+        r = strvec_push(names, snap->ci.ips.v[i]);
+    return r;
 }
 
 /* A lineage found due: what renewing it needs, owned until due_free. */
@@ -120,6 +135,7 @@ static void renew_decide(struct cmd_ctx *ctx, const char *conf_path,
                          struct renew_results *rr, struct due **out)
 {
     struct due *d = calloc(1, sizeof(*d));
+    struct lineage_snap snap = {0};
     struct cb_err e = {0};
     int r;
 
@@ -149,7 +165,8 @@ static void renew_decide(struct cmd_ctx *ctx, const char *conf_path,
         strvec_push(&rr->parse_failures, conf_path);
         goto out;
     }
-    r = lineage_names(d->l, &d->names, &e);
+    lineage_snap_load(d->l, &snap);
+    r = names_of(d->l, &snap, &d->names, &e);
     if (r == CB_OK && renewal_restore_names(d->lcfg, &d->names) != CB_OK)
         r = cb_err_set(&e, CB_ERR_NOMEM, "out of memory");
     if (r != CB_OK) {
@@ -159,13 +176,15 @@ static void renew_decide(struct cmd_ctx *ctx, const char *conf_path,
         strvec_push(&rr->parse_failures, conf_path);
         goto out;
     }
-    if (!renew_should(d->lcfg, d->l, (int64_t)time(NULL), ari)) {
-        note_skipped(rr, d->l);
+    if (!renew_should_snap(d->lcfg, d->l, (int64_t)time(NULL), ari,
+                           &snap)) {
+        note_skipped(rr, d->l, &snap);
         goto out;
     }
     *out = d;
     d = NULL;
 out:
+    lineage_snap_free(&snap);
     due_free(d);
 }
 
@@ -364,20 +383,32 @@ static void renew_all(struct cmd_ctx *ctx, const struct strvec *confs,
 }
 
 /* "  a (tag)\n  b (tag)" */
+/* Built in one allocation: with thousands of lineages skipped, a line
+ * vector plus its join were two more copies of the whole report. */
 static char *report(const struct strvec *items, const char *tag)
 {
-    struct strvec lines = {0};
+    size_t tl = strlen(tag), total = 1, at = 0;
     char *s;
 
     for (size_t i = 0; i < items->n; i++)
-        strvec_pushf(&lines, "  %s (%s)", items->v[i], tag);
-    s = strvec_join(&lines, "\n");
-    strvec_clear(&lines);
+        total += strlen(items->v[i]) + tl + 6;   /* "  " " (" ")" "\n" */
+    s = malloc(total);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < items->n; i++) {
+        int n = snprintf(s + at, total - at, "%s  %s (%s)", i ? "\n" : "",
+                         items->v[i], tag);
+        if (n < 0 || (size_t)n >= total - at) {
+            free(s);
+            return NULL;
+        }
+        at += (size_t)n;
+    }
+    s[at] = '\0';
     return s;
 }
 
-static void describe(const struct cb_config *cfg,
-                     const struct renew_results *rr)
+static void describe(const struct cb_config *cfg, struct renew_results *rr)
 {
     const char *noun = config_bool(cfg, "dry_run") ? "simulated renewal"
                                                    : "renewal";
@@ -387,6 +418,8 @@ static void describe(const struct cb_config *cfg,
     display_notifyf(0, "\n%s", display_frame);
     if (rr->skipped.n) {
         char *sk = report(&rr->skipped, "skipped");
+        /* the report is all that is left to print of them */
+        strvec_clear(&rr->skipped);
         display_notify("The following certificates are not due for renewal "
                        "yet:", 0);
         display_notify(sk ? sk : "", 0);
@@ -477,6 +510,7 @@ int cmd_renew(struct cmd_ctx *ctx, struct cb_err *err)
         renew_all(ctx, &confs, max, &hr, &ari, &rr);
     else
         renew_sequential(ctx, &confs, &hr, &ari, &rr);
+    strvec_clear(&confs);       /* not needed for the report */
 
     describe(cfg, &rr);
     hooks_run_saved_post(&hr, &rr.renewed_names, &rr.failed_names);

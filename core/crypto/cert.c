@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Is the queued OpenSSL error just "no more PEM blocks"? */
 static int cert_pem_at_end(void)
@@ -282,43 +284,59 @@ out:
     return rc;
 }
 
+/* A certificate file: open, one read into a stack buffer, close (renew
+ * and certificates read one or two per lineage; stdio's fopen/fstat and
+ * reads until 0 doubled that).  Certificates are regular files, where a
+ * read shorter than the buffer is the end; a full buffer reads on. */
+#define CERT_READ_STACK 16384
+
 static int cert_read_file(const char *path, char **data, size_t *len,
                           struct cb_err *err)
 {
-    FILE *f = fopen(path, "rb");
+    char stack[CERT_READ_STACK];
     char *buf = NULL;
-    size_t n = 0, cap = 0;
-    int rc = CB_ERR_IO;
+    size_t n = 0, cap = sizeof(stack);
+    int fd, rc = CB_ERR_IO;
 
     *data = NULL;
     *len = 0;
-    if (!f) {
-        rc = cb_err_set(err, CB_ERR_IO, "Cannot open %s: %s", path,
-                        strerror(errno));
-        goto out;
-    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return cb_err_set(err, CB_ERR_IO, "Cannot open %s: %s", path,
+                          strerror(errno));
     for (;;) {
-        size_t got;
+        ssize_t got;
 
-        if (n + 1 >= cap) {
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, ncap);
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2 + 1);
 
             if (!nb) {
                 rc = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
                 goto out;
             }
+            if (!buf)
+                memcpy(nb, stack, n);
             buf = nb;
-            cap = ncap;
+            cap *= 2;
         }
-        got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
+        got = read(fd, (buf ? buf : stack) + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = cb_err_set(err, CB_ERR_IO, "Cannot read %s", path);
+            goto out;
+        }
+        n += (size_t)got;
+        if (got == 0 || n < cap)
             break;
     }
-    if (ferror(f)) {
-        rc = cb_err_set(err, CB_ERR_IO, "Cannot read %s", path);
-        goto out;
+    if (!buf) {
+        buf = malloc(n + 1);
+        if (!buf) {
+            rc = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        memcpy(buf, stack, n);
     }
     buf[n] = '\0';
     *data = buf;
@@ -326,8 +344,7 @@ static int cert_read_file(const char *path, char **data, size_t *len,
     buf = NULL;
     rc = CB_OK;
 out:
-    if (f)
-        fclose(f);
+    close(fd);
     free(buf);
     return rc;
 }

@@ -73,18 +73,7 @@ static int autorenew_enabled(const struct lineage *l)
     return !(autorenew && strcasecmp(autorenew, "False") == 0);
 }
 
-/* What the decision reads of a lineage, read once per decision: the
- * newest complete version and its certificate (scanning the archive
- * and parsing the certificate once instead of in every check: renew
- * with nothing due over many lineages is mostly this). */
-struct lineage_snap {
-    int version;
-    char *cert_path;
-    int have_ci;
-    struct cert_info ci;
-};
-
-static void snap_load(const struct lineage *l, struct lineage_snap *s)
+void lineage_snap_load(const struct lineage *l, struct lineage_snap *s)
 {
     struct cb_err err = {0};
 
@@ -95,10 +84,11 @@ static void snap_load(const struct lineage *l, struct lineage_snap *s)
                  cert_info_load(s->cert_path, &s->ci, &err) == CB_OK;
 }
 
-static void snap_free(struct lineage_snap *s)
+void lineage_snap_free(struct lineage_snap *s)
 {
     cert_info_free(&s->ci);
     free(s->cert_path);
+    memset(s, 0, sizeof(*s));
 }
 
 static int should_autorenew_snap(const struct lineage *l, int64_t now,
@@ -135,9 +125,9 @@ int lineage_should_autorenew_ari(const struct lineage *l, int64_t now,
 
     if (!autorenew_enabled(l))
         return 0;
-    snap_load(l, &s);
+    lineage_snap_load(l, &s);
     due = should_autorenew_snap(l, now, ari_when, &s);
-    snap_free(&s);
+    lineage_snap_free(&s);
     return due;
 }
 
@@ -351,16 +341,23 @@ int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
     struct lineage_snap s;
     int got;
 
-    snap_load(l, &s);
+    lineage_snap_load(l, &s);
     got = ari_time_snap(cfg, l, cache, now, when, &s);
-    snap_free(&s);
+    lineage_snap_free(&s);
     return got;
 }
 
 int renew_should(const struct cb_config *cfg, struct lineage *l,
                  int64_t now, struct renew_ari_cache *cache)
 {
-    struct lineage_snap snap;
+    return renew_should_snap(cfg, l, now, cache, NULL);
+}
+
+int renew_should_snap(const struct cb_config *cfg, struct lineage *l,
+                      int64_t now, struct renew_ari_cache *cache,
+                      const struct lineage_snap *given)
+{
+    struct lineage_snap snap = {0};
     int64_t ari = -1;
     int due = 0;
 
@@ -373,22 +370,24 @@ int renew_should(const struct cb_config *cfg, struct lineage *l,
                  "for dry run");
         return 1;
     }
-    snap_load(l, &snap);
-    if (autorenew_enabled(l) && lineage_revoked(l, &snap)) {
+    if (!given)
+        lineage_snap_load(l, &snap);
+    if (autorenew_enabled(l) && lineage_revoked(l, given ? given : &snap)) {
         log_debug("Should renew, certificate is revoked.");
         log_info("Certificate is due for renewal, auto-renewing...");
         due = 1;
         goto out;
     }
-    if (cache && !ari_time_snap(cfg, l, cache, now, &ari, &snap))
+    if (cache &&
+        !ari_time_snap(cfg, l, cache, now, &ari, given ? given : &snap))
         ari = -1;
-    if (should_autorenew_snap(l, now, ari, &snap)) {
+    if (should_autorenew_snap(l, now, ari, given ? given : &snap)) {
         log_info("Certificate is due for renewal, auto-renewing...");
         due = 1;
         goto out;
     }
     display_notify("Certificate not yet due for renewal", 0);
 out:
-    snap_free(&snap);
+    lineage_snap_free(&snap);
     return due;
 }

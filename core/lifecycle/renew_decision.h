@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "crypto/cert.h"
 #include "storage/lineage.h"
 
 /* Parse "30 days", "2 weeks", "100 years", "12 hours", or a bare number of
@@ -43,6 +44,26 @@ int renew_ari_time(const struct cb_config *cfg, struct lineage *l,
  * rule. */
 int lineage_should_autorenew_ari(const struct lineage *l, int64_t now,
                                  int64_t ari_when);
+
+/* What the decision reads of a lineage, once per decision: the newest
+ * complete version and its certificate (scanning the archive and reading
+ * the certificate once instead of in every check: renew with nothing due
+ * over many lineages is mostly this).  Owns its path and ci until
+ * lineage_snap_free. */
+struct lineage_snap {
+    int version;
+    char *cert_path;             /* archive cert<version>.pem */
+    int have_ci;                 /* ci read from cert_path */
+    struct cert_info ci;
+};
+void lineage_snap_load(const struct lineage *l, struct lineage_snap *s);
+void lineage_snap_free(struct lineage_snap *s);
+
+/* renew_should with the snap the caller loaded (borrowed; NULL: load
+ * one), so renew's report and names reuse the one certificate read. */
+int renew_should_snap(const struct cb_config *cfg, struct lineage *l,
+                      int64_t now, struct renew_ari_cache *cache,
+                      const struct lineage_snap *snap);
 
 /* renew's should_renew (SPEC 4.4): --force-renewal, --dry-run, then
  * should_autorenew (with ARI when cache is not NULL); prints "Certificate

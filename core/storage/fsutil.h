@@ -24,6 +24,15 @@ int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
 /* Read a whole file; *data NUL-terminated, caller frees. */
 int fs_read_all(const char *path, char **data, size_t *len,
                 struct cb_err *err);
+/* fs_read_all for the files of a lineage and its renewal conf, which
+ * Certbot writes as regular files: open, one read into a stack buffer,
+ * close (3 system calls where fs_read_all's loop needs 4-6; renew and
+ * certificates read several per lineage).  A read shorter than the
+ * buffer is taken as the end of the file, as it is for a regular file;
+ * a full buffer reads on until 0.  Same messages as fs_read_all; on
+ * failure *errnum (may be NULL) is the failing call's errno. */
+int fs_read_regular(const char *path, char **data, size_t *len,
+                    int *errnum, struct cb_err *err);
 /* Absolute, lexically normalised path; caller frees; NULL on ENOMEM. */
 char *fs_abspath(const char *path);
 /* rm -rf; missing is fine. */

@@ -213,13 +213,16 @@ out:
 
 struct versions {
     int *v[LK_N];
+    unsigned char *reg[LK_N];   /* 1: the listing says a regular file */
     size_t n[LK_N];
 };
 
 static void versions_free(struct versions *vs)
 {
-    for (int k = 0; k < LK_N; k++)
+    for (int k = 0; k < LK_N; k++) {
         free(vs->v[k]);
+        free(vs->reg[k]);
+    }
     memset(vs, 0, sizeof(*vs));
 }
 
@@ -252,14 +255,22 @@ static int scan_versions(const char *archive, struct versions *vs)
             if (vs->n[k] == cap[k]) {
                 size_t nc = cap[k] ? cap[k] * 2 : 16;
                 int *nv = realloc(vs->v[k], nc * sizeof(*nv));
-                if (!nv) {
+                unsigned char *nr = nv ? realloc(vs->reg[k], nc) : NULL;
+                if (nv)
+                    vs->v[k] = nv;
+                if (!nr) {
                     closedir(d);
                     versions_free(vs);
                     return CB_ERR_NOMEM;
                 }
-                vs->v[k] = nv;
+                vs->reg[k] = nr;
                 cap[k] = nc;
             }
+#ifdef DT_REG
+            vs->reg[k][vs->n[k]] = de->d_type == DT_REG;
+#else
+            vs->reg[k][vs->n[k]] = 0;
+#endif
             vs->v[k][vs->n[k]++] = v;
         }
     }
@@ -281,6 +292,118 @@ static int latest_common(const struct versions *vs)
     return best;
 }
 
+/* ---- what load read of live/ and archive/ --------------------------------
+ *
+ * Load, ensure_deployed and renew's decision ask the same questions of a
+ * lineage several times (where do the links point, do the targets exist,
+ * which versions are in the archive).  Python Certbot asks the file system
+ * each time; the answers cannot change in between unless this process
+ * changes the lineage, so they are read once and kept here.  Every
+ * function that changes links or archive files drops them (cache_drop)
+ * before and after, so it works on fresh data and so does whatever asks
+ * next. */
+
+struct link_info {
+    char *target;       /* absolute lexical target; NULL: not a symlink */
+    int errnum;         /* readlink's errno when target is NULL */
+    int exists;         /* does target exist: -1 not asked yet */
+};
+
+struct lineage_cache {
+    int have_links;
+    struct link_info link[LK_N];
+    int listed;                 /* vs holds the archive listing */
+    int list_failed;            /* ENOMEM while listing */
+    char *archive_abs;          /* fs_abspath(archive_dir) */
+    struct versions vs;
+};
+
+static void cache_drop(const struct lineage *l)
+{
+    struct lineage_cache *c = l ? l->cache : NULL;
+
+    if (!c)
+        return;
+    for (int k = 0; k < LK_N; k++)
+        free(c->link[k].target);
+    versions_free(&c->vs);
+    free(c->archive_abs);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Target of link with readlink's errno (0 on success or ENOMEM). */
+static char *link_target_errno(const char *link, int *errnum)
+{
+    char *t;
+
+    errno = 0;
+    t = link_target(link);
+    *errnum = t ? 0 : errno;
+    return t;
+}
+
+static void cache_links(const struct lineage *l)
+{
+    struct lineage_cache *c = l->cache;
+
+    if (c->have_links)
+        return;
+    for (int k = 0; k < LK_N; k++) {
+        c->link[k].target = link_target_errno(l->path[k], &c->link[k].errnum);
+        c->link[k].exists = -1;
+    }
+    c->have_links = 1;
+}
+
+static const struct versions *cache_versions(const struct lineage *l)
+{
+    struct lineage_cache *c = l->cache;
+
+    if (!c->listed && !c->list_failed) {
+        if (scan_versions(l->archive_dir, &c->vs) < 0)
+            c->list_failed = 1;
+        else
+            c->listed = 1;
+    }
+    return c->listed ? &c->vs : NULL;
+}
+
+/* Does live/<kind>'s target exist?  A certificate file the archive
+ * listing shows as a regular file does (the listing and the target name
+ * the same directory); anything else (a link, another directory, no
+ * listing) is asked of stat(), as Certbot's os.path.exists does. */
+static int target_exists(const struct lineage *l, int k)
+{
+    struct lineage_cache *c = l->cache;
+    struct link_info *li = &c->link[k];
+    const char *base;
+    size_t dl;
+    int v;
+
+    if (!li->target)
+        return 0;
+    if (li->exists >= 0)
+        return li->exists;
+    li->exists = -1;
+    base = basename_of(li->target);
+    dl = (size_t)(base - li->target);
+    if (c->listed && !c->archive_abs)
+        c->archive_abs = fs_abspath(l->archive_dir);
+    v = parse_version(base, kind_name[k]);
+    if (c->listed && c->archive_abs && v >= 0 && dl > 1 &&
+        strlen(c->archive_abs) == dl - 1 &&
+        strncmp(c->archive_abs, li->target, dl - 1) == 0) {
+        for (size_t i = 0; i < c->vs.n[k]; i++)
+            if (c->vs.v[k][i] == v && c->vs.reg[k][i]) {
+                li->exists = 1;
+                break;
+            }
+    }
+    if (li->exists < 0)
+        li->exists = exists(li->target);
+    return li->exists;
+}
+
 int lineage_current_version(const struct lineage *l, enum lineage_kind kind)
 {
     char *target;
@@ -288,6 +411,13 @@ int lineage_current_version(const struct lineage *l, enum lineage_kind kind)
 
     if (!l || kind < 0 || kind >= LK_N || !l->path[kind])
         return -1;
+    if (l->cache) {
+        cache_links(l);
+        target = l->cache->link[kind].target;
+        if (target && target_exists(l, kind))
+            v = parse_version(basename_of(target), kind_name[kind]);
+        return v;
+    }
     target = link_target(l->path[kind]);
     if (target && exists(target))
         v = parse_version(basename_of(target), kind_name[kind]);
@@ -295,32 +425,76 @@ int lineage_current_version(const struct lineage *l, enum lineage_kind kind)
     return v;
 }
 
+int lineage_live_is_version(const struct lineage *l, enum lineage_kind kind,
+                            int version)
+{
+    char *target, *want, *abs;
+    int same;
+
+    if (!l || kind < 0 || kind >= LK_N || !l->path[kind] || version < 0)
+        return 0;
+    if (l->cache) {
+        cache_links(l);
+        target = l->cache->link[kind].target;
+    } else {
+        target = link_target(l->path[kind]);
+    }
+    want = lineage_version_path(l, kind, version);
+    abs = want ? fs_abspath(want) : NULL;
+    same = target && abs && strcmp(target, abs) == 0;
+    if (!l->cache)
+        free(target);
+    free(want);
+    free(abs);
+    return same;
+}
+
 int lineage_latest_common_version(const struct lineage *l)
 {
     struct versions vs;
     int v;
 
-    if (!l || scan_versions(l->archive_dir, &vs) < 0)
+    if (!l)
+        return -1;
+    if (l->cache) {
+        const struct versions *cv = cache_versions(l);
+        return cv ? latest_common(cv) : -1;
+    }
+    if (scan_versions(l->archive_dir, &vs) < 0)
         return -1;
     v = latest_common(&vs);
     versions_free(&vs);
     return v;
 }
 
+static int next_free(const struct versions *vs)
+{
+    int best = 0;
+
+    /* over every kind, so a stray partial version is never overwritten */
+    for (int k = 0; k < LK_N; k++)
+        for (size_t i = 0; i < vs->n[k]; i++)
+            if (vs->v[k][i] > best)
+                best = vs->v[k][i];
+    return best + 1;
+}
+
 int lineage_next_free_version(const struct lineage *l)
 {
     struct versions vs;
-    int best = 0;
+    int best;
 
-    if (!l || scan_versions(l->archive_dir, &vs) < 0)
+    if (!l)
         return -1;
-    /* over every kind, so a stray partial version is never overwritten */
-    for (int k = 0; k < LK_N; k++)
-        for (size_t i = 0; i < vs.n[k]; i++)
-            if (vs.v[k][i] > best)
-                best = vs.v[k][i];
+    if (l->cache) {
+        const struct versions *cv = cache_versions(l);
+        return cv ? next_free(cv) : -1;
+    }
+    if (scan_versions(l->archive_dir, &vs) < 0)
+        return -1;
+    best = next_free(&vs);
     versions_free(&vs);
-    return best + 1;
+    return best;
 }
 
 char *lineage_version_path(const struct lineage *l, enum lineage_kind kind,
@@ -353,7 +527,7 @@ static char *previous_link(const struct lineage *l, int k)
 static int fix_symlinks(struct lineage *l, struct cb_err *err)
 {
     char *prev[LK_N] = { 0 };
-    int all = 1, r = CB_OK;
+    int all = 1, any = 0, r = CB_OK;
 
     for (int k = 0; k < LK_N; k++) {
         prev[k] = previous_link(l, k);
@@ -361,8 +535,16 @@ static int fix_symlinks(struct lineage *l, struct cb_err *err)
             r = nomem(err);
             goto out;
         }
-        all = all && exists(prev[k]);
+        any = any || lexists(prev[k]);
     }
+    /* The usual case, no leftovers at all: 4 lstat() and done.  When
+     * none lexists, none exists either, so Certbot's all(exists) is
+     * false and there is nothing to unlink. */
+    if (!any)
+        goto out;
+    cache_drop(l);
+    for (int k = 0; k < LK_N; k++)
+        all = all && exists(prev[k]);
     if (all) {
         log_debug("Restoring the live links of %s from previous_*.pem",
                   l->name);
@@ -398,6 +580,7 @@ static int update_all_links_to(struct lineage *l, int version,
     char *prev[LK_N] = { 0 }, *old[LK_N] = { 0 };
     int switched = 0, r = CB_OK;
 
+    cache_drop(l);
     for (int k = 0; k < LK_N; k++) {
         prev[k] = previous_link(l, k);
         old[k] = read_link(l->path[k]);
@@ -464,6 +647,7 @@ out:
         free(prev[k]);
         free(old[k]);
     }
+    cache_drop(l);
     return r;
 }
 
@@ -505,6 +689,8 @@ void lineage_free(struct lineage *l)
     for (int k = 0; k < LK_N; k++)
         free(l->path[k]);
     renewal_conf_free(l->conf);
+    cache_drop(l);
+    free(l->cache);
     free(l);
 }
 
@@ -593,25 +779,39 @@ int lineage_load_ex(const char *conf_path, const char *config_dir,
         goto out;
     }
 
+    l->cache = calloc(1, sizeof(*l->cache));
+    if (!l->cache) {
+        r = nomem(err);
+        goto out;
+    }
     r = fix_symlinks(l, err);
     if (r < 0)
         goto out;
+    /* renew asks for the archive versions next (ensure_deployed, the
+     * decision): list them now and the listing answers the existence
+     * of the four targets too */
+    if (!(flags & LINEAGE_LOAD_NO_DEPLOY))
+        cache_versions(l);
+    cache_links(l);
     for (int k = 0; k < LK_N; k++) {
-        char *target;
-        if (!is_symlink(l->path[k])) {
+        const struct link_info *li = &l->cache->link[k];
+        /* readlink alone: EINVAL (not a link) and ENOENT/ENOTDIR (no
+         * such file) are what lstat's "not a symlink" means; any other
+         * failure asks lstat */
+        int not_link = !li->target &&
+                       (li->errnum == EINVAL || li->errnum == ENOENT ||
+                        li->errnum == ENOTDIR || !is_symlink(l->path[k]));
+        if (not_link) {
             r = cb_err_set(err, CB_ERR_CONFIG, "expected %s to be a symlink",
                            l->path[k]);
             goto out;
         }
-        target = link_target(l->path[k]);
-        if (!target || !exists(target)) {
+        if (!target_exists(l, k)) {
             r = cb_err_set(err, CB_ERR_CONFIG,
                            "target %s of symlink %s does not exist",
-                           target ? target : "?", l->path[k]);
-            free(target);
+                           li->target ? li->target : "?", l->path[k]);
             goto out;
         }
-        free(target);
     }
     if (!(flags & LINEAGE_LOAD_NO_DEPLOY)) {
         r = lineage_ensure_deployed(l, err);
@@ -1131,6 +1331,8 @@ int lineage_save_successor(struct lineage *l, const char *cert,
         *new_version = -1;
     if (!l || !cert || !chain || !fullchain)
         return cb_err_set(err, CB_ERR_INVAL, "missing certificate data");
+    /* another process may have renewed since load: list afresh */
+    cache_drop(l);
     prior = lineage_latest_common_version(l);
     target = lineage_next_free_version(l);
     if (prior < 0 || target < 0)
@@ -1189,6 +1391,7 @@ int lineage_save_successor(struct lineage *l, const char *cert,
         }
     }
     fsync_dir(l->archive_dir);
+    cache_drop(l);
     /* what Certbot's update_configuration writes: in place for keys
      * that exist, archive_dir added to lineages that predate it */
     if (certbot_version)
@@ -1212,6 +1415,7 @@ out:
         undo_run(&u);
     else
         undo_forget(&u);
+    cache_drop(l);
     if (old_bytes) {
         /* key material: do not leave it in freed memory */
         memset(old_bytes, 0, old_len);
@@ -1280,6 +1484,7 @@ int lineage_truncate(struct lineage *l, int keep, struct cb_err *err)
 
     if (!l || keep < 0)
         return cb_err_set(err, CB_ERR_INVAL, "invalid truncation request");
+    cache_drop(l);
     if (scan_versions(l->archive_dir, &vs) < 0)
         return nomem(err);
     current = latest_common(&vs);
@@ -1308,6 +1513,7 @@ int lineage_truncate(struct lineage *l, int keep, struct cb_err *err)
     }
 out:
     versions_free(&vs);
+    cache_drop(l);
     return r;
 }
 

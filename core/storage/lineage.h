@@ -19,6 +19,8 @@
 
 enum lineage_kind { LK_CERT = 0, LK_PRIVKEY, LK_CHAIN, LK_FULLCHAIN, LK_N };
 
+struct lineage_cache;
+
 struct lineage {
     char *name;
     char *config_dir;
@@ -26,6 +28,9 @@ struct lineage {
     char *live_dir;              /* <config>/live/<name> */
     char *path[LK_N];            /* live paths from the conf */
     struct renewal_conf *conf;
+    /* What load read of the links and the archive (lineage.c); NULL in
+     * a lineage from lineage_create, which then asks the disk each time. */
+    struct lineage_cache *cache;
 };
 
 /* Sorted (strcmp on file name) absolute paths of <config>/renewal/<name>.conf. */
@@ -90,6 +95,10 @@ int lineage_save_successor(struct lineage *l, const char *cert,
 
 /* Version live/<kind> points to, or -1. */
 int lineage_current_version(const struct lineage *l, enum lineage_kind kind);
+/* 1 when live/<kind> points to exactly the archive file of version
+ * (lexically, as Certbot's current_target compares), else 0. */
+int lineage_live_is_version(const struct lineage *l, enum lineage_kind kind,
+                            int version);
 /* Highest version for which all four archive files exist, or -1. */
 int lineage_latest_common_version(const struct lineage *l);
 int lineage_next_free_version(const struct lineage *l);

@@ -29,7 +29,9 @@ int renewal_conf_load(const char *path, struct renewal_conf **out,
                       struct cb_err *err)
 {
     struct renewal_conf *rc = NULL;
-    int r = CB_OK;
+    char *data = NULL;
+    size_t len = 0;
+    int errnum = 0, r = CB_OK;
 
     *out = NULL;
     rc = calloc(1, sizeof(*rc));
@@ -43,12 +45,29 @@ int renewal_conf_load(const char *path, struct renewal_conf **out,
         r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
         goto out;
     }
-    r = configobj_load(rc->path, &rc->doc, err);
+    /* configobj_load without its access(F_OK): the open reports the
+     * same missing file, one system call less per lineage */
+    r = fs_read_regular(rc->path, &data, &len, &errnum, NULL);
+    if (r < 0 && errnum == ENOENT) {
+        r = cb_err_set(err, CB_ERR_NOT_FOUND, "%s: %s", rc->path,
+                       strerror(ENOENT));
+        goto out;
+    }
+    if (r < 0) {
+        /* fs_read_all's message, which configobj_load passes on */
+        r = r == CB_ERR_NOMEM
+                ? cb_err_set(err, r, "out of memory")
+                : cb_err_set(err, CB_ERR_IO, "[Errno %d] %s: '%s'", errnum,
+                             strerror(errnum), rc->path);
+        goto out;
+    }
+    r = configobj_parse(data, len, rc->path, &rc->doc, err);
     if (r < 0)
         goto out;
     *out = rc;
     rc = NULL;
 out:
+    free(data);
     renewal_conf_free(rc);
     return r;
 }

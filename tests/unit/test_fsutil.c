@@ -176,6 +176,47 @@ static void test_rmtree(void)
     ok(fs_rmtree(at("t"), &err) == 0, "a missing tree is fine");
 }
 
+/* fs_read_regular: one read when the file fits the stack buffer, the
+ * heap beyond it (exactly full, one byte over, much bigger), the same
+ * messages as fs_read_all. */
+static void test_read_regular(void)
+{
+    static const size_t sizes[] = { 0, 1, 16383, 16384, 16385, 100000 };
+    struct cb_err err = { 0 };
+    char *d = NULL, *want;
+    size_t n = 0;
+    int e = 0;
+
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        char name[32], label[64];
+        size_t len = sizes[i];
+
+        want = malloc(len + 1);
+        if (!want)
+            return;
+        for (size_t j = 0; j < len; j++)
+            want[j] = (char)('a' + (j * 7 + i) % 26);
+        snprintf(name, sizeof(name), "rr%zu", len);
+        fs_write_atomic(at(name), want, len, 0644, NULL);
+        snprintf(label, sizeof(label), "fs_read_regular: %zu bytes", len);
+        ok(fs_read_regular(at(name), &d, &n, &e, &err) == 0 && d &&
+           n == len && memcmp(d, want, len) == 0 && d[len] == '\0',
+           label);
+        free(d);
+        d = NULL;
+        free(want);
+    }
+    memset(&err, 0, sizeof(err));
+    ok(fs_read_regular(at("missing"), &d, &n, &e, &err) == CB_ERR_IO && !d &&
+       e == ENOENT &&
+       strstr(err.msg, "[Errno 2] No such file or directory"),
+       "fs_read_regular: a missing file, errno ENOENT, fs_read_all's text");
+    memset(&err, 0, sizeof(err));
+    ok(fs_read_regular(top, &d, &n, &e, &err) == CB_ERR_IO && !d &&
+       e == EISDIR && strstr(err.msg, "[Errno 21]"),
+       "fs_read_regular: a directory is EISDIR");
+}
+
 int main(void)
 {
     struct cb_err err = { 0 };
@@ -187,6 +228,7 @@ int main(void)
     test_mkdirs();
     test_make_or_verify();
     test_write();
+    test_read_regular();
     test_abspath();
     test_rmtree();
     umask(022);

@@ -635,6 +635,105 @@ static void test_delete(void)
        "delete ignores files that are already gone");
 }
 
+/* What load reads once (link targets, the archive listing) follows every
+ * change this process makes, and what another process wrote meanwhile is
+ * seen by the next successor. */
+static void test_cache(void)
+{
+    struct cb_err err = { 0 };
+    struct lineage *l = create("q.test");
+    int v;
+
+    lineage_free(l);
+    l = load("q.test", 0, &err);
+    if (!l) {
+        printf("# %s\n", err.msg);
+        ok(0, "load q.test");
+        return;
+    }
+    ok(lineage_current_version(l, LK_CERT) == 1 &&
+       lineage_latest_common_version(l) == 1 &&
+       lineage_next_free_version(l) == 2,
+       "loaded: current 1, latest common 1, next free 2");
+    ok(lineage_live_is_version(l, LK_CERT, 1) &&
+       !lineage_live_is_version(l, LK_CERT, 2),
+       "live cert is archive cert1.pem, not cert2.pem");
+    is_int(successor(l, "Q2\n"), 2, "successor of a loaded lineage is 2");
+    ok(lineage_current_version(l, LK_FULLCHAIN) == 2 &&
+       lineage_current_version(l, LK_PRIVKEY) == 2 &&
+       lineage_latest_common_version(l) == 2 &&
+       lineage_next_free_version(l) == 3,
+       "after save_successor: current 2, latest common 2, next free 3");
+    ok(lineage_live_is_version(l, LK_CERT, 2),
+       "after save_successor: live cert is cert2.pem");
+    ok(lineage_truncate(l, 0, &err) == 0 &&
+       !lexists(pathf("archive/q.test/%s", "cert1.pem")) &&
+       lineage_latest_common_version(l) == 2 &&
+       lineage_next_free_version(l) == 3,
+       "after truncate(0): version 1 gone, latest 2, next free 3");
+
+    /* another process leaves a stray cert7.pem after our load */
+    fs_write_new(pathf("archive/q.test/%s", "cert7.pem"), CERT, strlen(CERT),
+                 0644, NULL);
+    v = successor(l, "Q8\n");
+    ok(v == 8 && links_at("q.test", 8),
+       "a file written after load is seen: the successor is version 8");
+    ok(lineage_current_version(l, LK_CHAIN) == 8 &&
+       lineage_latest_common_version(l) == 8,
+       "current and latest common follow to 8");
+    lineage_free(l);
+
+    /* a live target that is a link in the archive (older --reuse-key):
+     * the listing shows no regular file, stat() decides */
+    unlink(pathf("archive/q.test/%s", "privkey8.pem"));
+    if (symlink("privkey2.pem", pathf("archive/q.test/%s", "privkey8.pem")))
+        ok(0, "symlink");
+    memset(&err, 0, sizeof(err));
+    l = load("q.test", 0, &err);
+    ok(l && lineage_current_version(l, LK_PRIVKEY) == 8,
+       "a target that is a symlink to an existing key loads");
+    lineage_free(l);
+    unlink(pathf("archive/q.test/%s", "privkey8.pem"));
+    if (symlink("privkey99.pem", pathf("archive/q.test/%s", "privkey8.pem")))
+        ok(0, "symlink");
+    memset(&err, 0, sizeof(err));
+    l = load("q.test", 0, &err);
+    ok(!l && err.code == CB_ERR_CONFIG && strstr(err.msg, "privkey8.pem") &&
+       strstr(err.msg, "does not exist"),
+       "a target that is a dangling symlink does not exist");
+    lineage_free(l);
+    unlink(pathf("archive/q.test/%s", "privkey8.pem"));
+    if (symlink("privkey2.pem", pathf("archive/q.test/%s", "privkey8.pem")))
+        ok(0, "symlink");
+
+    /* previous_* that all lexist but point nowhere: Certbot's
+     * all(exists) is false, the links stay, the leftovers go */
+    for (int k = 0; k < 4; k++) {
+        static const char *const kinds[] = { "cert", "privkey", "chain",
+                                             "fullchain" };
+        char n[64];
+        snprintf(n, sizeof(n), "live/q.test/previous_%s.pem", kinds[k]);
+        if (symlink("../../archive/q.test/nothing.pem", pathf("%s", n)))
+            ok(0, "symlink");
+    }
+    memset(&err, 0, sizeof(err));
+    l = load("q.test", LINEAGE_LOAD_NO_DEPLOY, &err);
+    ok(l && links_at("q.test", 8) &&
+       !lexists(pathf("live/q.test/%s", "previous_cert.pem")) &&
+       !lexists(pathf("live/q.test/%s", "previous_fullchain.pem")),
+       "dangling previous_* links: live kept at 8, previous_* removed");
+    lineage_free(l);
+
+    /* a missing live link is "not a symlink", as lstat would say */
+    unlink(pathf("live/q.test/%s", "chain.pem"));
+    memset(&err, 0, sizeof(err));
+    l = load("q.test", 0, &err);
+    ok(!l && err.code == CB_ERR_CONFIG && strstr(err.msg, "chain.pem") &&
+       strstr(err.msg, "to be a symlink"),
+       "a missing live link: 'expected ... to be a symlink'");
+    lineage_free(l);
+}
+
 int main(void)
 {
     struct cb_err err = { 0 };
@@ -653,6 +752,7 @@ int main(void)
     test_next_free();
     test_recovery();
     test_truncate();
+    test_cache();
     test_failure_cleanup();
     test_delete();
     fs_rmtree(top, &err);
