@@ -40,7 +40,9 @@ static int lineage_revoked(const struct lineage *l,
 {
     if (!ci->ocsp_url &&
         (ids_same() || access(l->path[LK_CHAIN], R_OK) == 0)) {
-        log_debug("Cannot extract OCSP URI from %s", l->path[LK_CERT]);
+        /* ocsp_revoked's own line, under its logger */
+        log_msg(CB_LOG_DEBUG, "certbot.ocsp", "Cannot extract OCSP URI from %s",
+                l->path[LK_CERT]);
         return 0;
     }
     return ocsp_revoked(l->path[LK_CERT], l->path[LK_CHAIN], NULL);

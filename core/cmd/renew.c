@@ -30,7 +30,12 @@
 struct renew_results {
     struct strvec successes;    /* fullchain paths */
     struct strvec failures;
-    struct strvec skipped;      /* "<fullchain> expires on <date>" */
+    /* the "not due" report as it will be printed, built as lineages
+     * are skipped ("  <fullchain> expires on <date> (skipped)" lines):
+     * one copy of it however many lineages there are */
+    FILE *skipped;
+    char *skipped_text;
+    size_t skipped_len, skipped_n;
     struct strvec parse_failures;  /* conf paths */
     struct strvec renewed_names;
     struct strvec failed_names;
@@ -41,7 +46,11 @@ static void results_clear(struct renew_results *rr)
 {
     strvec_clear(&rr->successes);
     strvec_clear(&rr->failures);
-    strvec_clear(&rr->skipped);
+    if (rr->skipped)
+        fclose(rr->skipped);
+    rr->skipped = NULL;
+    free(rr->skipped_text);
+    rr->skipped_text = NULL;
     strvec_clear(&rr->parse_failures);
     strvec_clear(&rr->renewed_names);
     strvec_clear(&rr->failed_names);
@@ -67,6 +76,7 @@ static void random_sleep(struct renew_results *rr)
     log_info("Non-interactive renewal: random delay of %f seconds", secs);
     ts.tv_sec = (time_t)secs;
     ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+    out_flush_all(); /* what was shown and logged is out while we wait */
     while (nanosleep(&ts, &ts) != 0 && !interrupted())
         ;
 }
@@ -85,8 +95,12 @@ static void note_skipped(struct renew_results *rr, const struct lineage *l,
         gmtime_r(&t, &tm);
         strftime(date, sizeof(date), "%Y-%m-%d", &tm);
     }
-    strvec_pushf(&rr->skipped, "%s expires on %s", l->path[LK_FULLCHAIN],
-                 date);
+    if (!rr->skipped)
+        rr->skipped = open_memstream(&rr->skipped_text, &rr->skipped_len);
+    if (rr->skipped)
+        fprintf(rr->skipped, "%s  %s expires on %s (skipped)",
+                rr->skipped_n ? "\n" : "", l->path[LK_FULLCHAIN], date);
+    rr->skipped_n++;
 }
 
 /* The lineage's names (lineage_names), from the certificate the decision
@@ -416,10 +430,14 @@ static void describe(const struct cb_config *cfg, struct renew_results *rr)
     char *bad = report(&rr->failures, "failure");
 
     display_notifyf(0, "\n%s", display_frame);
-    if (rr->skipped.n) {
-        char *sk = report(&rr->skipped, "skipped");
-        /* the report is all that is left to print of them */
-        strvec_clear(&rr->skipped);
+    if (rr->skipped_n) {
+        char *sk = NULL;
+        if (rr->skipped && fclose(rr->skipped) == 0)
+            sk = rr->skipped_text;
+        else
+            free(rr->skipped_text);
+        rr->skipped = NULL;
+        rr->skipped_text = NULL;
         display_notify("The following certificates are not due for renewal "
                        "yet:", 0);
         display_notify(sk ? sk : "", 0);
