@@ -37,6 +37,7 @@ void acme_sleep(double seconds)
     ts.tv_nsec = (long)((seconds - (double)ts.tv_sec) * 1e9);
     /* A signal asking us to stop ends the wait; the next request then
      * fails with the interrupt message (util/interrupt.h). */
+    out_flush_all(); /* what was shown and logged is out while we wait */
     while (nanosleep(&ts, &rem) < 0 && errno == EINTR && !interrupted())
         ts = rem;
 }

@@ -63,6 +63,7 @@ static int nap(double deadline, long max_ms)
     ts.tv_sec = (time_t)left;
     ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
     /* a signal cuts the nap short: the caller looks at interrupted() */
+    out_flush_all(); /* what was shown and logged is out while we wait */
     nanosleep(&ts, NULL);
     return interrupted() ? 1 : 0;
 }

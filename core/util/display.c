@@ -32,7 +32,9 @@ static int skipped_warned;
 static int in_fd = 0;
 static FILE *out_fp;
 static int out_tty = -1; /* isatty(out()), asked once */
-/* skipped_warned and out_tty; D is set before any thread starts */
+static struct timespec out_flushed; /* CLOCK_MONOTONIC of out_done's flush */
+#define OUT_FLUSH_NS 100000000L    /* 100 ms, as util/log.c */
+/* skipped_warned, out_tty, out_flushed; D is set before threads start */
 static pthread_mutex_t display_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static FILE *out(void)
@@ -243,25 +245,30 @@ char *display_wrap_lines(const char *msg)
 
 /* ---- notifications ---- */
 
-/* Whether stdout text is flushed at once: on a terminal (what the user
- * watches) yes; into a file or pipe it stays in stdio's buffer until
- * out_flush_all(), a write to stderr (util/log.c flushes stdout first),
- * a prompt, or exit (issue 7: one write(2) per notification). */
-static int out_is_tty(void)
+/* After a notification: on a terminal (what the user watches) stdout is
+ * flushed at once, as before.  Into a file or pipe it stays in stdio's
+ * buffer (issue 7: one write(2) per notification was a third of renew's
+ * writes) until the buffer is full, out_flush_all() (fork, exec, exit,
+ * sleeps, network waits), a write to stderr (util/log.c flushes stdout
+ * first), a prompt, or the first notification 100 ms or more after the
+ * previous flush here: so a burst is written in one go and a lone line
+ * at once, as the log file is. */
+static void out_done(void)
 {
-    int t;
+    struct timespec now;
+    int flush;
 
+    clock_gettime(CLOCK_MONOTONIC, &now);
     pthread_mutex_lock(&display_lock);
     if (out_tty < 0)
         out_tty = isatty(fileno(out())) ? 1 : 0;
-    t = out_tty;
+    flush = out_tty ||
+            (now.tv_sec - out_flushed.tv_sec) * 1000000000L +
+                    (now.tv_nsec - out_flushed.tv_nsec) >= OUT_FLUSH_NS;
+    if (flush)
+        out_flushed = now;
     pthread_mutex_unlock(&display_lock);
-    return t;
-}
-
-static void out_done(void)
-{
-    if (out_is_tty())
+    if (flush)
         fflush(out());
 }
 

@@ -10,9 +10,10 @@
  * one-time warning (SPEC 4.14).  --quiet silences notifications.
  *
  * stdout is written through stdio: flushed after every notification on a
- * terminal; into a file or pipe only when stdio's buffer is full, at
- * out_flush_all() (util/out_capture.h), before a prompt, before anything
- * goes to stderr through util/log.h, and at exit.  Notifications of a
+ * terminal; into a file or pipe when stdio's buffer is full, at
+ * out_flush_all() (util/log.h), before a prompt, before anything goes to
+ * stderr through util/log.h, at exit, and by the first notification
+ * 100 ms or more after the previous flush.  Notifications of a
  * thread inside out_capture_begin() go to its capture. */
 #ifndef CB_UTIL_DISPLAY_H
 #define CB_UTIL_DISPLAY_H

@@ -182,10 +182,14 @@ static int list_backups(long **idx, size_t *n, int *base)
     *base = 0;
     if (!d)
         return -1;
-    errno = 0;
-    while ((de = readdir(d)) != NULL) {
-        long i = backup_index(de->d_name);
+    for (;;) {
+        long i;
 
+        errno = 0;
+        de = readdir(d);
+        if (!de)
+            break;
+        i = backup_index(de->d_name);
         if (strcmp(de->d_name, LOG_BASE) == 0)
             *base = 1;
         if (i < 1 || i > L.max_backups)

@@ -11,10 +11,12 @@
  * and out_flush_all() (util/out_capture.h: fork, exec, exit and prompt
  * sites), by log_close() and at exit, on every record of level WARNING
  * and above, and by the first record written 100 ms or more after the
- * previous flush.  Records are whole lines in every write.  A process
- * killed with SIGKILL (or a crash) loses what is buffered: the records
- * logged since the last flush, which began less than 100 ms before the
- * last of them.  All functions are safe to call from several threads. */
+ * previous flush (no timer thread: the clock is read when a record is
+ * written).  Records are whole lines in every write.  A process killed
+ * with SIGKILL, a second Ctrl-C or a crash loses what is buffered: at
+ * most the records of the last 100 ms of logging before it went quiet
+ * or died (a record after a quiet spell of 100 ms is written at once).
+ * All functions are safe to call from several threads. */
 #ifndef CB_UTIL_LOG_H
 #define CB_UTIL_LOG_H
 

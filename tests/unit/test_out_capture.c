@@ -274,6 +274,35 @@ static void test_buffer(void)
     unlink(logfile);
 }
 
+/* stdout into a file: a burst stays buffered, a lone line goes out */
+static void test_stdout(void)
+{
+    FILE *out = fopen(outfile, "w");
+    struct timespec t0, t1;
+    char big[3000];
+
+    memset(big, 'b', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    display_set_io(0, out);
+    sleep_ms(150);
+    display_notify("lone line", 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ok(pos(outfile, "lone line\n") == 0,
+       "stdout: a notification 100 ms after the last flush is written");
+    display_notify(big, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    /* (a machine that stalled 100 ms between the two proves nothing) */
+    ok(pos(outfile, "bbbb") < 0 ||
+       (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec) >=
+           90000000L,
+       "stdout: one right after it waits in the buffer");
+    out_flush_all();
+    ok(pos(outfile, "bbbb") > 0, "stdout: out_flush_all writes it");
+    display_set_io(0, NULL);
+    fclose(out);
+    unlink(outfile);
+}
+
 /* ---- formatting: the same bytes whatever path a record takes ---- */
 
 static void test_format(void)
@@ -416,8 +445,9 @@ static int ref_fill_into(struct ref_buf *b, const char *text, size_t width,
     return r;
 }
 
-static char *ref_display_fill(const char *text, size_t width, const char *indent,
-                   const char *subsequent_indent)
+static char *ref_display_fill(const char *text, size_t width,
+                              const char *indent,
+                              const char *subsequent_indent)
 {
     struct ref_buf b = {0};
 
@@ -638,9 +668,13 @@ static void describe(const char *d, char *out, size_t size)
     size_t n = 0, used = 0;
 
     out[0] = '\0';
-    while (dh && (de = readdir(dh)) != NULL && n < 200)
+    while (dh && n < 200) {
+        de = readdir(dh);
+        if (!de)
+            break;
         if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
             names[n++] = strdup(de->d_name);
+    }
     if (dh)
         closedir(dh);
     qsort(names, n, sizeof(names[0]), cmp_str);
@@ -753,6 +787,7 @@ int main(void)
     snprintf(errfile, sizeof(errfile), "%s/stderr", dir);
     test_rotation();
     test_buffer();
+    test_stdout();
     test_format();
     test_wrap();
     test_capture();
