@@ -31,6 +31,7 @@ INTEGRATION_TESTS = \
 	tests/integration/reconfigure.sh \
 	tests/integration/renew_kill.sh \
 	tests/integration/renew_concurrent.sh \
+	tests/integration/renew_forkmap.sh \
 	tests/integration/startup.sh \
 	tests/integration/ocsp.sh \
 	tests/integration/webroot_owner.sh \
@@ -66,6 +67,7 @@ AM_TESTS_ENVIRONMENT += CB_TAP_DRIVER=1; export CB_TAP_DRIVER;
 
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \
+	bench/clone-lineages \
 	tests/integration/README.md \
 	scripts/deps.sh
 

@@ -17,6 +17,7 @@
 #include "storage/fsutil.h"
 #include "storage/lineage.h"
 #include "util/display.h"
+#include "util/forkmap.h"
 #include "util/log.h"
 #include "util/strvec.h"
 
@@ -210,6 +211,54 @@ static int append_lineage(FILE *out, const struct lineage *l,
     return r;
 }
 
+/* One conf of the listing.  ITEM_BAD: res gets the "  <conf>" line of
+ * the invalid list; ITEM_SKIP: valid, not matched by the filter;
+ * ITEM_SHOWN: res gets its entry. */
+enum { ITEM_BAD, ITEM_SKIP, ITEM_SHOWN };
+
+struct listing {
+    struct cb_config *cfg;
+    const char *config_dir;
+    const struct strvec *confs;
+};
+
+static int list_item(void *arg, size_t i, struct strvec *res)
+{
+    const struct listing *ls = arg;
+    const char *conf = ls->confs->v[i];
+    struct lineage *l = NULL;
+    struct cert_info ci = {0};
+    struct cb_err e = {0};
+    char *cert = NULL, *text = NULL;
+    size_t lc = 0, tl = 0;
+    FILE *f;
+    int kind = ITEM_SKIP;
+
+    /* Listing repairs nothing but interrupted switch-overs (previous_*
+     * links); Certbot deploys new versions only when it renews. */
+    if (lineage_load_ex(conf, ls->config_dir, LINEAGE_LOAD_NO_DEPLOY, &l,
+                        &e) != CB_OK ||
+        lineage_cert(l, &cert, &lc, &ci, &e) != CB_OK ||
+        lineage_consistent(l, cert, lc, &e) != CB_OK) {
+        log_debug("Renewal configuration %s is invalid: %s", conf,
+                  cb_err_msg(&e));
+        strvec_pushf(res, "  %s", conf);
+        kind = ITEM_BAD;
+    } else if (matches_filter(ls->cfg, &ci, l) &&
+               (f = open_memstream(&text, &tl)) != NULL) {
+        append_lineage(f, l, &ci);
+        if (fclose(f) == 0 && text)
+            strvec_push_take(res, text);
+        else
+            free(text);
+        kind = ITEM_SHOWN;
+    }
+    cert_info_free(&ci);
+    free(cert);
+    lineage_free(l);
+    return kind;
+}
+
 int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
 {
     struct cb_config *cfg = ctx->cfg;
@@ -234,39 +283,43 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
         r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < confs.n; i++) {
-        struct lineage *l = NULL;
-        struct cert_info ci = {0};
-        struct cb_err e = {0};
-        char *cert = NULL;
-        size_t lc = 0;
-        /* Listing repairs nothing but interrupted switch-overs
-         * (previous_* links); Certbot deploys new versions only when it
-         * renews. */
-        if (lineage_load_ex(confs.v[i], config_dir, LINEAGE_LOAD_NO_DEPLOY,
-                            &l, &e) != CB_OK ||
-            lineage_cert(l, &cert, &lc, &ci, &e) != CB_OK ||
-            lineage_consistent(l, cert, lc, &e) != CB_OK) {
-            log_debug("Renewal configuration %s is invalid: %s", confs.v[i],
-                      cb_err_msg(&e));
-            /* Certbot lists every invalid conf, whatever the filter. */
-            strvec_pushf(&bad, "  %s", confs.v[i]);
-        } else {
-            /* the header goes first once anything parsed, even when
-             * the filter then matches nothing */
-            if (parsed++ == 0)
-                fprintf(out, "%s\n",
-                        filtered ? "Found the following matching certs:"
-                                 : "Found the following certs:");
-            if (matches_filter(cfg, &ci, l)) {
-                if (shown++)
-                    fputc('\n', out);
-                append_lineage(out, l, &ci);
+    {
+        /* long lists: the second half listed by a helper process
+         * (util/forkmap.h), the output in the same order */
+        struct listing ls = {cfg, config_dir, &confs};
+        size_t from = confs.n / 2;
+        struct forkmap *helper =
+            forkmap_worth(confs.n)
+                ? forkmap_start(from, confs.n, list_item, &ls)
+                : NULL;
+
+        for (size_t i = 0; i < confs.n; i++) {
+            struct strvec res = {0};
+            int kind = FORKMAP_SELF;
+
+            if (helper && i >= from)
+                kind = forkmap_next(helper, i, &res);
+            if (kind == FORKMAP_SELF)
+                kind = list_item(&ls, i, &res);
+            if (kind == ITEM_BAD) {
+                if (res.n)
+                    strvec_push(&bad, res.v[0]);
+            } else {
+                /* the header goes first once anything parsed, even when
+                 * the filter then matches nothing */
+                if (parsed++ == 0)
+                    fprintf(out, "%s\n",
+                            filtered ? "Found the following matching certs:"
+                                     : "Found the following certs:");
+                if (kind == ITEM_SHOWN && res.n) {
+                    if (shown++)
+                        fputc('\n', out);
+                    fputs(res.v[0], out);
+                }
             }
+            strvec_clear(&res);
         }
-        cert_info_free(&ci);
-        free(cert);
-        lineage_free(l);
+        forkmap_end(helper);
     }
     strvec_clear(&confs);
 

@@ -21,8 +21,10 @@
 #include "lifecycle/renewal_restore.h"
 #include "storage/lineage.h"
 #include "util/display.h"
+#include "util/forkmap.h"
 #include "util/interrupt.h"
 #include "util/log.h"
+#include "util/out_capture.h"
 
 #define SLEEP_MIN 1.0
 #define SLEEP_MAX 480.0
@@ -81,6 +83,18 @@ static void random_sleep(struct renew_results *rr)
         ;
 }
 
+/* One "  <fullchain> expires on <date> (skipped)" line of the report. */
+static void add_skipped(struct renew_results *rr, const char *fullchain,
+                        const char *date)
+{
+    if (!rr->skipped)
+        rr->skipped = open_memstream(&rr->skipped_text, &rr->skipped_len);
+    if (rr->skipped)
+        fprintf(rr->skipped, "%s  %s expires on %s (skipped)",
+                rr->skipped_n ? "\n" : "", fullchain, date);
+    rr->skipped_n++;
+}
+
 /* "<fullchain> expires on <date>" from the certificate the decision
  * read (the newest complete version's). */
 static void note_skipped(struct renew_results *rr, const struct lineage *l,
@@ -95,12 +109,7 @@ static void note_skipped(struct renew_results *rr, const struct lineage *l,
         gmtime_r(&t, &tm);
         strftime(date, sizeof(date), "%Y-%m-%d", &tm);
     }
-    if (!rr->skipped)
-        rr->skipped = open_memstream(&rr->skipped_text, &rr->skipped_len);
-    if (rr->skipped)
-        fprintf(rr->skipped, "%s  %s expires on %s (skipped)",
-                rr->skipped_n ? "\n" : "", l->path[LK_FULLCHAIN], date);
-    rr->skipped_n++;
+    add_skipped(rr, l->path[LK_FULLCHAIN], date);
 }
 
 /* The lineage's names (lineage_names), from the certificate the decision
@@ -143,18 +152,25 @@ static void due_free(struct due *d)
 }
 
 /* One renewal conf: load, restore, decide.  Never fails the run; a
- * lineage not due or broken lands in rr, a due one in *out. */
-static void renew_decide(struct cmd_ctx *ctx, const char *conf_path,
-                         struct renew_ari_cache *ari,
-                         struct renew_results *rr, struct due **out)
+ * lineage not due or broken lands in rr, a due one in *out.  known_due:
+ * the forkmap helper decided already (and printed what deciding prints):
+ * only load what renewing needs, silently. */
+static void renew_decide_ex(struct cmd_ctx *ctx, const char *conf_path,
+                            struct renew_ari_cache *ari,
+                            struct renew_results *rr, struct due **out,
+                            int known_due)
 {
     struct due *d = calloc(1, sizeof(*d));
     struct lineage_snap snap = {0};
     struct cb_err e = {0};
+    struct out_capture *quiet = NULL;
     int r;
 
     *out = NULL;
-    display_notifyf(1, "Processing %s", conf_path);
+    if (known_due && (quiet = out_capture_new()) != NULL)
+        out_capture_begin(quiet);
+    if (!known_due)
+        display_notifyf(1, "Processing %s", conf_path);
     if (d) {
         d->lcfg = config_copy(ctx->cfg);
         d->conf_path = strdup(conf_path);
@@ -190,16 +206,104 @@ static void renew_decide(struct cmd_ctx *ctx, const char *conf_path,
         strvec_push(&rr->parse_failures, conf_path);
         goto out;
     }
-    if (!renew_should_snap(d->lcfg, d->l, (int64_t)time(NULL), ari,
-                           &snap)) {
+    if (!known_due && !renew_should_snap(d->lcfg, d->l, (int64_t)time(NULL),
+                                         ari, &snap)) {
         note_skipped(rr, d->l, &snap);
         goto out;
     }
     *out = d;
     d = NULL;
 out:
+    if (quiet) {
+        out_capture_end();
+        out_capture_free(quiet);
+    }
     lineage_snap_free(&snap);
     due_free(d);
+}
+
+static void renew_decide(struct cmd_ctx *ctx, const char *conf_path,
+                         struct renew_ari_cache *ari,
+                         struct renew_results *rr, struct due **out)
+{
+    renew_decide_ex(ctx, conf_path, ari, rr, out, 0);
+}
+
+/* ---- the second half decided by a helper process (util/forkmap.h) ----
+ * The helper runs renew_decide on a copy of everything and sends back
+ * what it added to the results ("P<conf>" for a parse failure, "S<line>"
+ * for the not-due report) and 1 for a due lineage, which this process
+ * then loads again (silently) and renews in its turn. */
+
+struct deciders {
+    struct cmd_ctx *ctx;
+    const struct strvec *confs;
+    struct renew_ari_cache *ari;
+    struct forkmap *helper;     /* NULL: every conf decided here */
+    size_t from;                /* the helper's first conf */
+};
+
+static int decide_in_helper(void *arg, size_t i, struct strvec *res)
+{
+    struct deciders *dc = arg;
+    struct renew_results rr;
+    struct due *d = NULL;
+    int due;
+
+    memset(&rr, 0, sizeof(rr));
+    renew_decide(dc->ctx, dc->confs->v[i], dc->ari, &rr, &d);
+    due = d != NULL;
+    for (size_t k = 0; k < rr.parse_failures.n; k++)
+        strvec_pushf(res, "P%s", rr.parse_failures.v[k]);
+    if (rr.skipped && fflush(rr.skipped) == 0 && rr.skipped_text)
+        strvec_pushf(res, "S%.*s", (int)rr.skipped_len, rr.skipped_text);
+    due_free(d);
+    results_clear(&rr);
+    return due;
+}
+
+/* Long lists (forkmap_worth: 400 confs by default) on a machine with
+ * more than one CPU: the second half in the helper. */
+static void deciders_start(struct deciders *dc)
+{
+    dc->helper = NULL;
+    dc->from = dc->confs->n / 2;
+    if (forkmap_worth(dc->confs->n))
+        dc->helper = forkmap_start(dc->from, dc->confs->n, decide_in_helper,
+                                   dc);
+}
+
+/* renew_decide for conf i, by the helper when it has it. */
+static void decide_at(struct deciders *dc, size_t i,
+                      struct renew_results *rr, struct due **out)
+{
+    struct strvec res = {0};
+    int r;
+
+    *out = NULL;
+    if (!dc->helper || i < dc->from ||
+        (r = forkmap_next(dc->helper, i, &res)) == FORKMAP_SELF) {
+        renew_decide(dc->ctx, dc->confs->v[i], dc->ari, rr, out);
+        return;
+    }
+    for (size_t k = 0; k < res.n; k++) {
+        const char *v = res.v[k];
+
+        if (v[0] == 'P')
+            strvec_push(&rr->parse_failures, v + 1);
+        else if (v[0] == 'S') {
+            if (!rr->skipped)
+                rr->skipped = open_memstream(&rr->skipped_text,
+                                             &rr->skipped_len);
+            if (rr->skipped)
+                fprintf(rr->skipped, "%s%s", rr->skipped_n ? "\n" : "",
+                        v + 1);
+            rr->skipped_n++;
+        }
+    }
+    strvec_clear(&res);
+    if (r == 1)
+        renew_decide_ex(dc->ctx, dc->confs->v[i], dc->ari, rr, out, 1);
 }
 
 /* The outcome of one renewal, into rr. */
@@ -234,10 +338,13 @@ static void renew_sequential(struct cmd_ctx *ctx, const struct strvec *confs,
                              struct renew_ari_cache *ari,
                              struct renew_results *rr)
 {
+    struct deciders dc = {ctx, confs, ari, NULL, 0};
+
+    deciders_start(&dc);
     for (size_t i = 0; i < confs->n && !interrupted(); i++) {
         struct due *d = NULL;
 
-        renew_decide(ctx, confs->v[i], ari, rr, &d);
+        decide_at(&dc, i, rr, &d);
         if (!d)
             continue;
         random_sleep(rr);
@@ -245,6 +352,7 @@ static void renew_sequential(struct cmd_ctx *ctx, const struct strvec *confs,
         renew_record(rr, d);
         due_free(d);
     }
+    forkmap_end(dc.helper);
 }
 
 /* May this lineage renew beside others?  Not with a plugin that binds a
@@ -359,6 +467,7 @@ static void renew_all(struct cmd_ctx *ctx, const struct strvec *confs,
                       struct renew_ari_cache *ari, struct renew_results *rr)
 {
     struct due **due = calloc(confs->n, sizeof(*due));
+    struct deciders dc = {ctx, confs, ari, NULL, 0};
     size_t n = 0, running = 0;
     int children = 0;
 
@@ -366,10 +475,11 @@ static void renew_all(struct cmd_ctx *ctx, const struct strvec *confs,
         renew_sequential(ctx, confs, hr, ari, rr);
         return;
     }
+    deciders_start(&dc);
     for (size_t i = 0; i < confs->n && !interrupted(); i++) {
         struct due *d = NULL;
 
-        renew_decide(ctx, confs->v[i], ari, rr, &d);
+        decide_at(&dc, i, rr, &d);
         if (!d)
             continue;
         due[n++] = d;
@@ -385,6 +495,7 @@ static void renew_all(struct cmd_ctx *ctx, const struct strvec *confs,
             d->result = renew_due_now(ctx, d, hr);
         }
     }
+    forkmap_end(dc.helper);
     while (running > 0)
         wait_one(due, n, &running);
     for (size_t i = 0; i < n; i++)

@@ -3,6 +3,7 @@ libcbcore_la_SOURCES += \
 	core/util/err.c core/util/err.h \
 	core/util/strvec.c core/util/strvec.h \
 	core/util/interrupt.c core/util/interrupt.h \
+	core/util/forkmap.c core/util/forkmap.h \
 	core/util/pyrepr.c core/util/pyrepr.h
 # core/util/log.c, display.c (cli room)
 libcbcore_la_SOURCES += core/util/log.c core/util/log.h \

@@ -1,0 +1,320 @@
+#include "util/forkmap.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/interrupt.h"
+#include "util/log.h"
+#include "util/out_capture.h"
+
+/* Below this many items a helper costs more than it saves: fork(), and
+ * whatever the first item needs once per process (renew: the CA's
+ * directory, ~10 ms) happen twice. */
+#define FORKMAP_MIN_DEFAULT 400
+
+/* Each finished item is one record appended to an unlinked temp file
+ * (no size limit, unlike a pipe, so the helper never waits for the
+ * caller) and one byte on a pipe saying it is there:
+ *   u32 size of the record, u32 item, i32 fn's value, u32 strings,
+ *   per string u32 length + bytes, u32 capture length + capture bytes. */
+struct forkmap {
+    pid_t pid;
+    int notify;        /* read end of the pipe */
+    int data;          /* the temp file */
+    off_t off;         /* start of the next record */
+    size_t next;       /* the item expected next */
+    size_t n;
+    int gone;          /* helper dead or out of step: caller does the rest */
+};
+
+int forkmap_worth(size_t n)
+{
+    const char *min = getenv("CERTBOT_FORKMAP_MIN");
+    long threshold = FORKMAP_MIN_DEFAULT;
+
+    if (getenv("CERTBOT_NO_FORKMAP"))
+        return 0;
+    if (min && *min)
+        threshold = strtol(min, NULL, 10);
+    return sysconf(_SC_NPROCESSORS_ONLN) > 1 && threshold >= 2 &&
+           n >= (size_t)threshold;
+}
+
+/* ---- records ---- */
+
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+
+static int buf_add(struct buf *b, const void *data, size_t len)
+{
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        char *grown;
+
+        while (cap < b->len + len)
+            cap *= 2;
+        grown = realloc(b->p, cap);
+        if (!grown)
+            return -1;
+        b->p = grown;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+static int buf_u32(struct buf *b, uint32_t v)
+{
+    return buf_add(b, &v, sizeof(v));
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int record(struct buf *b, size_t i, int ret, const struct strvec *res,
+                  const struct out_capture *c)
+{
+    char *cap = NULL;
+    size_t caplen = 0;
+    int32_t r32 = ret;
+    int rc = -1;
+
+    b->len = 0;
+    if (out_capture_serialize(c, &cap, &caplen) < 0)
+        return -1;
+    if (buf_u32(b, 0) < 0 || buf_u32(b, (uint32_t)i) < 0 ||
+        buf_add(b, &r32, sizeof(r32)) < 0 || buf_u32(b, (uint32_t)res->n) < 0)
+        goto out;
+    for (size_t k = 0; k < res->n; k++) {
+        size_t len = strlen(res->v[k]);
+
+        if (buf_u32(b, (uint32_t)len) < 0 || buf_add(b, res->v[k], len) < 0)
+            goto out;
+    }
+    if (buf_u32(b, (uint32_t)caplen) < 0 || buf_add(b, cap, caplen) < 0)
+        goto out;
+    {
+        uint32_t size = (uint32_t)b->len;
+
+        memcpy(b->p, &size, sizeof(size));
+    }
+    rc = 0;
+out:
+    free(cap);
+    return rc;
+}
+
+/* The helper: items [from, n), each under its own capture. */
+static void child_main(size_t from, size_t n, forkmap_fn fn, void *arg,
+                       int notify, int data)
+{
+    struct buf b = {0};
+
+    signal(SIGPIPE, SIG_DFL);   /* the caller gone: so are we */
+    for (size_t i = from; i < n && !interrupted(); i++) {
+        struct out_capture *c = out_capture_new();
+        struct strvec res = {0};
+        int ret;
+
+        if (!c)
+            break;
+        out_capture_begin(c);
+        ret = fn(arg, i, &res);
+        out_capture_end();
+        if (record(&b, i, ret < 0 ? 0 : ret, &res, c) < 0 ||
+            write_all(data, b.p, b.len) < 0 || write_all(notify, "+", 1) < 0) {
+            out_capture_free(c);
+            strvec_clear(&res);
+            break;
+        }
+        out_capture_free(c);
+        strvec_clear(&res);
+    }
+    free(b.p);
+    _exit(0);
+}
+
+static int open_temp(void)
+{
+    const char *dir = getenv("TMPDIR");
+    char *path = NULL;
+    int fd;
+
+    if (asprintf(&path, "%s/certbot-forkmap-XXXXXX",
+                 dir && *dir ? dir : "/tmp") < 0)
+        return -1;
+    fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    free(path);
+    return fd;
+}
+
+struct forkmap *forkmap_start(size_t from, size_t n, forkmap_fn fn,
+                              void *arg)
+{
+    struct forkmap *m = calloc(1, sizeof(*m));
+    int p[2] = {-1, -1}, data = -1;
+    pid_t pid;
+
+    if (!m || from >= n || pipe(p) < 0 || (data = open_temp()) < 0)
+        goto fail;
+    out_flush_all();            /* nothing buffered is written twice */
+    pid = fork();
+    if (pid < 0)
+        goto fail;
+    if (pid == 0) {
+        close(p[0]);
+        child_main(from, n, fn, arg, p[1], data);
+    }
+    close(p[1]);
+    m->pid = pid;
+    m->notify = p[0];
+    m->data = data;
+    m->next = from;
+    m->n = n;
+    log_debug("Deciding items %zu to %zu in helper process %ld", from + 1,
+              n, (long)pid);
+    return m;
+fail:
+    if (p[0] >= 0) {
+        close(p[0]);
+        close(p[1]);
+    }
+    if (data >= 0)
+        close(data);
+    free(m);
+    return NULL;
+}
+
+static int read_at(int fd, off_t off, void *dst, size_t len)
+{
+    char *p = dst;
+
+    while (len > 0) {
+        ssize_t r = pread(fd, p, len, off);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        off += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+static int take_u32(const char **p, const char *end, uint32_t *v)
+{
+    if ((size_t)(end - *p) < sizeof(*v))
+        return -1;
+    memcpy(v, *p, sizeof(*v));
+    *p += sizeof(*v);
+    return 0;
+}
+
+/* Parse one record: its strings into res, its capture replayed. */
+static int parse_record(const char *rec, size_t size, size_t i,
+                        struct strvec *res, int *ret)
+{
+    const char *p = rec + sizeof(uint32_t), *end = rec + size;
+    uint32_t item, nstr, len;
+    int32_t r32;
+    struct out_capture *c;
+
+    if (take_u32(&p, end, &item) < 0 || item != (uint32_t)i ||
+        (size_t)(end - p) < sizeof(r32))
+        return -1;
+    memcpy(&r32, p, sizeof(r32));
+    p += sizeof(r32);
+    if (take_u32(&p, end, &nstr) < 0)
+        return -1;
+    for (uint32_t k = 0; k < nstr; k++) {
+        char *str;
+
+        if (take_u32(&p, end, &len) < 0 || (size_t)(end - p) < len ||
+            !(str = strndup(p, len)) || strvec_push_take(res, str) < 0)
+            return -1;
+        p += len;
+    }
+    if (take_u32(&p, end, &len) < 0 || (size_t)(end - p) != len)
+        return -1;
+    c = out_capture_deserialize(p, len);
+    if (!c)
+        return -1;
+    out_capture_replay(c);
+    *ret = r32;
+    return 0;
+}
+
+int forkmap_next(struct forkmap *m, size_t i, struct strvec *res)
+{
+    uint32_t size;
+    char *rec = NULL, b;
+    ssize_t r;
+    int ret = FORKMAP_SELF;
+
+    if (!m || m->gone || i != m->next || i >= m->n)
+        goto gone;
+    do
+        r = read(m->notify, &b, 1);
+    while (r < 0 && errno == EINTR && !interrupted());
+    if (r != 1 || read_at(m->data, m->off, &size, sizeof(size)) < 0 ||
+        size < 4 * sizeof(uint32_t) || !(rec = malloc(size)) ||
+        read_at(m->data, m->off, rec, size) < 0 ||
+        parse_record(rec, size, i, res, &ret) < 0)
+        goto gone;
+    free(rec);
+    m->off += size;
+    m->next++;
+    return ret;
+gone:
+    free(rec);
+    strvec_clear(res);
+    if (m && !m->gone) {
+        m->gone = 1;
+        log_debug("Helper process gone before item %zu; deciding the rest "
+                  "here", i + 1);
+    }
+    return FORKMAP_SELF;
+}
+
+void forkmap_end(struct forkmap *m)
+{
+    if (!m)
+        return;
+    close(m->notify);           /* a helper still writing gets EPIPE */
+    close(m->data);
+    if (m->pid > 0) {
+        int status;
+
+        if (m->next < m->n)
+            kill(m->pid, SIGTERM);
+        while (waitpid(m->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    free(m);
+}
