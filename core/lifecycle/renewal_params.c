@@ -1,5 +1,6 @@
 #include "lifecycle/renewal_params.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,45 @@ int renewal_params_store(struct renewal_conf *rc, const struct cb_config *cfg,
     return CB_OK;
 }
 
+/* Printable ASCII other than '"' and '\\' needs no JSON escape. */
+static int json_plain(const char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+            return 0;
+    return 1;
+}
+
+/* The compact JSON object jansson's json_dumps(JSON_COMPACT |
+ * JSON_PRESERVE_ORDER) writes for these keys, byte for byte, when no key
+ * or value needs escaping; NULL otherwise (or on ENOMEM). */
+static char *plain_json_map(struct co_section *sub, const struct strvec *keys)
+{
+    size_t len = 3;
+    char *text, *p;
+
+    for (size_t i = 0; i < keys->n; i++) {
+        const char *v = co_get(sub, keys->v[i]);
+
+        if (!v || !json_plain(keys->v[i]) || !json_plain(v))
+            return NULL;
+        for (size_t j = 0; j < i; j++)   /* a repeated key: jansson's */
+            if (strcmp(keys->v[j], keys->v[i]) == 0)
+                return NULL;
+        len += strlen(keys->v[i]) + strlen(v) + 6;
+    }
+    text = p = malloc(len);
+    if (!text)
+        return NULL;
+    *p++ = '{';
+    for (size_t i = 0; i < keys->n; i++)
+        p += sprintf(p, "%s\"%s\":\"%s\"", i ? "," : "", keys->v[i],
+                     co_get(sub, keys->v[i]));
+    *p++ = '}';
+    *p = '\0';
+    return text;
+}
+
 int renewal_params_restore_webroot_map(struct cb_config *cfg,
                                        struct co_section *params,
                                        struct cb_err *err)
@@ -134,8 +174,15 @@ int renewal_params_restore_webroot_map(struct cb_config *cfg,
     if (!sub || config_dest_info("webroot_map", &type, &renewal) != CB_OK ||
         config_set_by_user(cfg, "webroot_map"))
         return CB_OK;
-    map = json_object();
-    r = map ? co_keys(sub, &keys) : CB_ERR_NOMEM;
+    r = co_keys(sub, &keys);
+    if (r == CB_OK && (text = plain_json_map(sub, &keys)) != NULL) {
+        /* the common case, without building a jansson object per lineage */
+        r = config_set(cfg, "webroot_map", text, CONFIG_RENEWAL);
+        goto out;
+    }
+    map = r == CB_OK ? json_object() : NULL;
+    if (r == CB_OK && !map)
+        r = CB_ERR_NOMEM;
     for (size_t i = 0; r == CB_OK && i < keys.n; i++) {
         const char *v = co_get(sub, keys.v[i]);
 
@@ -147,6 +194,7 @@ int renewal_params_restore_webroot_map(struct cb_config *cfg,
         r = text ? config_set(cfg, "webroot_map", text, CONFIG_RENEWAL)
                  : CB_ERR_NOMEM;
     }
+out:
     free(text);
     json_decref(map);
     strvec_clear(&keys);

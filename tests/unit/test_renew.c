@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <certbot/options.h>
+#include <jansson.h>
+
 #include "cli/config.h"
 #include "cli/parse.h"
 #include "lifecycle/hooks.h"
@@ -273,6 +276,54 @@ static void test_list_dir(void)
     }
 }
 
+/* [[webroot_map]] comes back as the JSON text jansson would write, on
+ * the plain fast path and on the escaping one. */
+static void test_webroot_map_json(void)
+{
+    static const struct {
+        const char *conf;
+        const char *keys[3], *vals[3];
+    } cases[] = {
+        {"[renewalparams]\nauthenticator = webroot\n[[webroot_map]]\n"
+         "a.test = /var/www/a\nb.test = /srv/b\n",
+         {"a.test", "b.test", NULL}, {"/var/www/a", "/srv/b", NULL}},
+        {"[renewalparams]\nauthenticator = webroot\n[[webroot_map]]\n"
+         "c.test = '/var/w\"w\\\\w'\nd.test = /srv/\xc3\xa9t\xc3\xa9\n",
+         {"c.test", "d.test", NULL}, {"/var/w\"w\\\\w", "/srv/\xc3\xa9t\xc3\xa9", NULL}},
+        {"[renewalparams]\nauthenticator = webroot\n[[webroot_map]]\n",
+         {NULL}, {NULL}},
+    };
+
+    static const struct cb_option webroot[] = {
+        {"path", CB_OPT_LIST, CB_OPT_PER_DOMAIN, NULL, NULL, "path", 'w'},
+        {"map", CB_OPT_STRING, 0, NULL, "{}", "map", 0},
+        CB_OPTION_END};
+    struct cb_err rerr = {0};
+
+    is_int(cli_add_plugin_options("webroot", "webroot", webroot,
+                                  sizeof(struct cb_option), &rerr),
+           0, "webroot options registered");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct cb_config *cfg = renew_cfg();
+        struct cb_err err = {0};
+        json_t *want = json_object();
+        char *wtext;
+        const char *got;
+
+        for (size_t k = 0; cases[i].keys[k]; k++)
+            json_object_set_new(want, cases[i].keys[k],
+                                json_string(cases[i].vals[k]));
+        wtext = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        is_int(cfg ? restore_text(cfg, cases[i].conf, &err) : -1, 0,
+               "restore a webroot map");
+        got = cfg ? config_str(cfg, "webroot_map") : NULL;
+        is_str(got ? got : "(none)", wtext, "webroot_map JSON as jansson writes it");
+        free(wtext);
+        json_decref(want);
+        config_free(cfg);
+    }
+}
+
 int main(void)
 {
     setenv("CERTBOT_SYSTEM_CLI_INI", "/dev/null", 1);
@@ -280,5 +331,6 @@ int main(void)
     test_restore_values();
     test_restore_failures();
     test_list_dir();
+    test_webroot_map_json();
     return done_testing();
 }
