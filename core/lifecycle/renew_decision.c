@@ -357,7 +357,8 @@ int renew_should_snap(const struct cb_config *cfg, struct lineage *l,
                       int64_t now, struct renew_ari_cache *cache,
                       const struct lineage_snap *given)
 {
-    struct lineage_snap snap = {0};
+    struct lineage_snap own = {0};
+    const struct lineage_snap *snap = given;
     int64_t ari = -1;
     int due = 0;
 
@@ -370,24 +371,25 @@ int renew_should_snap(const struct cb_config *cfg, struct lineage *l,
                  "for dry run");
         return 1;
     }
-    if (!given)
-        lineage_snap_load(l, &snap);
-    if (autorenew_enabled(l) && lineage_revoked(l, given ? given : &snap)) {
+    if (!snap) {
+        lineage_snap_load(l, &own);
+        snap = &own;
+    }
+    if (autorenew_enabled(l) && lineage_revoked(l, snap)) {
         log_debug("Should renew, certificate is revoked.");
         log_info("Certificate is due for renewal, auto-renewing...");
         due = 1;
         goto out;
     }
-    if (cache &&
-        !ari_time_snap(cfg, l, cache, now, &ari, given ? given : &snap))
+    if (cache && !ari_time_snap(cfg, l, cache, now, &ari, snap))
         ari = -1;
-    if (should_autorenew_snap(l, now, ari, given ? given : &snap)) {
+    if (should_autorenew_snap(l, now, ari, snap)) {
         log_info("Certificate is due for renewal, auto-renewing...");
         due = 1;
         goto out;
     }
     display_notify("Certificate not yet due for renewal", 0);
 out:
-    lineage_snap_free(&snap);
+    lineage_snap_free(&own);
     return due;
 }

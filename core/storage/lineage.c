@@ -118,24 +118,44 @@ static char *read_link(const char *link)
     return strdup(buf);
 }
 
+/* a + b + c in one allocation (NULL on ENOMEM): path building run for
+ * every link of every lineage, where asprintf's formatting showed. */
+static char *concat3(const char *a, size_t al, const char *b, const char *c)
+{
+    size_t bl = strlen(b), cl = strlen(c);
+    char *p = malloc(al + bl + cl + 1);
+
+    if (!p)
+        return NULL;
+    memcpy(p, a, al);
+    memcpy(p + al, b, bl);
+    memcpy(p + al + bl, c, cl + 1);
+    return p;
+}
+
 /* Absolute, lexically normalised target of link (Certbot's
- * get_link_target); NULL when link is not a symlink. */
+ * get_link_target); NULL when link is not a symlink (errno from
+ * readlink) or on ENOMEM. */
 static char *link_target(const char *link)
 {
-    char *text = read_link(link), *dir = NULL, *joined = NULL, *abs = NULL;
+    char text[PATH_MAX], *joined, *abs;
+    const char *slash;
+    ssize_t n = readlink(link, text, sizeof(text) - 1);
 
-    if (!text)
+    if (n < 0)
         return NULL;
-    if (text[0] == '/') {
-        abs = fs_abspath(text);
-        goto out;
-    }
-    dir = dirname_of(link);
-    if (dir && asprintf(&joined, "%s/%s", dir, text) >= 0)
-        abs = fs_abspath(joined);
-out:
-    free(text);
-    free(dir);
+    text[n] = '\0';
+    if (text[0] == '/')
+        return fs_abspath(text);
+    /* relative to the link's directory (dirname_of's "." and "/") */
+    slash = strrchr(link, '/');
+    if (!slash)
+        joined = concat3("./", 2, "", text);
+    else if (slash == link)
+        joined = concat3("/", 1, "", text);
+    else
+        joined = concat3(link, (size_t)(slash - link), "/", text);
+    abs = joined ? fs_abspath(joined) : NULL;
     free(joined);
     return abs;
 }
@@ -514,12 +534,18 @@ char *lineage_version_path(const struct lineage *l, enum lineage_kind kind,
 
 static char *previous_link(const struct lineage *l, int k)
 {
-    char *dir = dirname_of(l->path[k]), *p = NULL;
+    static const char *const prev_name[LK_N] = {
+        "previous_cert.pem", "previous_privkey.pem", "previous_chain.pem",
+        "previous_fullchain.pem",
+    };
+    const char *path = l->path[k], *slash = strrchr(path, '/');
 
-    if (dir && asprintf(&p, "%s/previous_%s.pem", dir, kind_name[k]) < 0)
-        p = NULL;
-    free(dir);
-    return p;
+    /* "<dirname_of(path)>/previous_<kind>.pem", byte for byte */
+    if (!slash)
+        return concat3("./", 2, "", prev_name[k]);
+    if (slash == path)
+        return concat3("//", 2, "", prev_name[k]);
+    return concat3(path, (size_t)(slash - path), "/", prev_name[k]);
 }
 
 /* Certbot's _fix_symlinks: a complete set of previous_* links means an
