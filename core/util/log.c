@@ -1,8 +1,11 @@
 /* letsencrypt.log and terminal logging, after Certbot's log.py (SPEC 3.5):
  * records are kept in memory until log_open(), which first rotates the
  * file the way logging.handlers.RotatingFileHandler.doRollover() does at
- * every start; the terminal gets the bare message at the chosen level.
- * A mutex makes log_msg safe from plugin threads (DESIGN 3.8). */
+ * every start (from one listing of the logs dir); the terminal gets the
+ * bare message at the chosen level.  Records are formatted straight into
+ * a file buffer, flushed as log.h says.  A mutex makes log_msg safe from
+ * plugin threads (DESIGN 3.8) and from out_capture's background threads;
+ * stdio, which has locks of its own, is only called outside it. */
 #include "util/log.h"
 
 #include <dirent.h>
