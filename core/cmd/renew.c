@@ -241,6 +241,7 @@ struct deciders {
     struct renew_ari_cache *ari;
     struct forkmap *helper;     /* NULL: every conf decided here */
     size_t from;                /* the helper's first conf */
+    int forked;                 /* in the helper: its setup done */
 };
 
 static int decide_in_helper(void *arg, size_t i, struct strvec *res)
@@ -250,6 +251,10 @@ static int decide_in_helper(void *arg, size_t i, struct strvec *res)
     struct due *d = NULL;
     int due;
 
+    if (!dc->forked) {
+        renew_ari_cache_after_fork(dc->ari);
+        dc->forked = 1;
+    }
     memset(&rr, 0, sizeof(rr));
     renew_decide(dc->ctx, dc->confs->v[i], dc->ari, &rr, &d);
     due = d != NULL;
@@ -263,10 +268,11 @@ static int decide_in_helper(void *arg, size_t i, struct strvec *res)
 }
 
 /* Long lists (forkmap_worth: 400 confs by default) on a machine with
- * more than one CPU: the second half in the helper. */
+ * more than one CPU: the second half in the helper.  Started after the
+ * first conf, so the helper inherits what deciding it fetched (the CA's
+ * directory: whether it offers ARI) instead of fetching it again. */
 static void deciders_start(struct deciders *dc)
 {
-    dc->helper = NULL;
     dc->from = dc->confs->n / 2;
     if (forkmap_worth(dc->confs->n))
         dc->helper = forkmap_start(dc->from, dc->confs->n, decide_in_helper,
@@ -281,6 +287,8 @@ static void decide_at(struct deciders *dc, size_t i,
     int r;
 
     *out = NULL;
+    if (i == 1)
+        deciders_start(dc);
     if (!dc->helper || i < dc->from ||
         (r = forkmap_next(dc->helper, i, &res)) == FORKMAP_SELF) {
         renew_decide(dc->ctx, dc->confs->v[i], dc->ari, rr, out);
@@ -338,9 +346,8 @@ static void renew_sequential(struct cmd_ctx *ctx, const struct strvec *confs,
                              struct renew_ari_cache *ari,
                              struct renew_results *rr)
 {
-    struct deciders dc = {ctx, confs, ari, NULL, 0};
+    struct deciders dc = {ctx, confs, ari, NULL, 0, 0};
 
-    deciders_start(&dc);
     for (size_t i = 0; i < confs->n && !interrupted(); i++) {
         struct due *d = NULL;
 
@@ -467,7 +474,7 @@ static void renew_all(struct cmd_ctx *ctx, const struct strvec *confs,
                       struct renew_ari_cache *ari, struct renew_results *rr)
 {
     struct due **due = calloc(confs->n, sizeof(*due));
-    struct deciders dc = {ctx, confs, ari, NULL, 0};
+    struct deciders dc = {ctx, confs, ari, NULL, 0, 0};
     size_t n = 0, running = 0;
     int children = 0;
 
@@ -475,7 +482,6 @@ static void renew_all(struct cmd_ctx *ctx, const struct strvec *confs,
         renew_sequential(ctx, confs, hr, ari, rr);
         return;
     }
-    deciders_start(&dc);
     for (size_t i = 0; i < confs->n && !interrupted(); i++) {
         struct due *d = NULL;
 

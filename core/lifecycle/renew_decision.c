@@ -176,6 +176,22 @@ void renew_ari_cache_clear(struct renew_ari_cache *c)
     c->n = 0;
 }
 
+void renew_ari_cache_after_fork(struct renew_ari_cache *c)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < c->n; i++) {
+        struct renew_ari_server *s = &c->servers[i];
+
+        /* dropped ones are not freed: that would close the parent's
+         * TLS connection; the child exits without freeing anyway */
+        if (s->acme && acme_directory_get(s->acme, "renewalInfo"))
+            continue;
+        c->servers[kept++] = *s;
+    }
+    c->n = kept;
+}
+
 static struct acme_client *ari_client(const struct cb_config *cfg,
                                       struct renew_ari_cache *c,
                                       const char *url, struct cb_err *err)

@@ -29,6 +29,12 @@ struct renew_ari_cache {
     size_t n;
 };
 void renew_ari_cache_clear(struct renew_ari_cache *c);
+/* In a child process (util/forkmap.h): forget the clients that would
+ * send requests (servers offering ARI) without closing anything, since
+ * their connections are the parent's; the child makes its own when it
+ * needs them.  Servers known to offer no ARI (nothing to ask) and
+ * failed directories stay. */
+void renew_ari_cache_after_fork(struct renew_ari_cache *c);
 
 /* The ARI renewal time of the lineage's newest certificate, asked of the
  * lineage's stored server: 1 and *when set, or 0 (no ARI: no server,
