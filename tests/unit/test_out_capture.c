@@ -303,6 +303,78 @@ static void test_stdout(void)
     unlink(outfile);
 }
 
+/* ---- two threads at once ---- */
+
+static void *spammer(void *arg)
+{
+    const char *who = arg;
+
+    for (int i = 0; i < 3000; i++) {
+        log_msg(CB_LOG_DEBUG, "certbot.t", "%s record %04d %s", who, i,
+                "padding padding padding padding padding padding");
+        if (i % 100 == 0)
+            display_notify(who, 0);
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    struct cb_err err = {0};
+    FILE *out = fopen(outfile, "w");
+    pthread_t a, b;
+    int whole = 1, na = 0, nb = 0, nn = 0;
+
+    unlink(logfile);
+    log_set_console_level(CB_LOG_ERROR + 20);
+    display_set_io(0, out);
+    is_int(log_open(dir, 0, &err), 0, "threads: log_open");
+    pthread_create(&a, NULL, spammer, "alpha");
+    pthread_create(&b, NULL, spammer, "beta");
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    log_close();
+    out_flush_all();
+    for (const char *p = slurp(logfile); *p;) {
+        size_t len = strcspn(p, "\n");
+        char line[256];
+        int i;
+
+        snprintf(line, sizeof(line), "%.*s", (int)len, p);
+        if (strstr(line, ":Notifying user: ")) {
+            /* (records of earlier tests, kept while no log was open) */
+            nn += strstr(line, "user: alpha") || strstr(line, "user: beta");
+        } else {
+            if (sscanf(line + 23, ":DEBUG:certbot.t:alpha record %d", &i) ==
+                1)
+                na++;
+            else if (sscanf(line + 23, ":DEBUG:certbot.t:beta record %d",
+                            &i) == 1)
+                nb++;
+            else
+                whole = 0;
+            if (!strstr(line, " padding padding padding padding padding "
+                              "padding"))
+                whole = 0;
+        }
+        p += len + (p[len] == '\n');
+    }
+    ok(whole && na == 3000 && nb == 3000 && nn == 60,
+       "two threads logging at once: every record whole, none lost");
+    display_set_io(0, NULL);
+    fclose(out);
+    {
+        const char *t = slurp(outfile);
+        int lines = 0;
+
+        for (; *t; t++)
+            lines += *t == '\n';
+        is_int(lines, 60, "two threads notifying at once: every line");
+    }
+    unlink(outfile);
+    unlink(logfile);
+}
+
 /* ---- formatting: the same bytes whatever path a record takes ---- */
 
 static void test_format(void)
@@ -788,6 +860,7 @@ int main(void)
     test_rotation();
     test_buffer();
     test_stdout();
+    test_threads();
     test_format();
     test_wrap();
     test_capture();
