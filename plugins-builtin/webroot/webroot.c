@@ -343,11 +343,17 @@ static int make_dir(struct webroot *w, const char *ident, const char *dir,
 
     if (is_dir(dir))
         return CB_OK;
-    if (mkdir(dir, 0755) != 0)
+    if (mkdir(dir, 0755) != 0) {
+        /* another certbot sharing this webroot (renew
+         * --max-concurrent-renewals) made it just now: it is that one's
+         * to remove, as Certbot's EEXIST case */
+        if (errno == EEXIST && is_dir(dir))
+            return CB_OK;
         return w->host->fail(w->h, CB_ERR_PLUGIN,
                              "Couldn't create root for %s http-01 challenge "
                              "responses: %s: %s", ident, strerror(errno),
                              dir);
+    }
     r = add_created(w, dir);
     if (r != CB_OK)
         return r;
@@ -427,7 +433,13 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-static int write_validation(struct webroot *w, const struct cb_challenge *c)
+/* write_validation's "the challenge dir is gone": a concurrent certbot
+ * sharing the webroot removed the directory it had made, between our
+ * make_challenge_dirs and the write. */
+#define WR_DIR_GONE 1
+
+static int write_validation(struct webroot *w, const struct cb_challenge *c,
+                            int may_retry)
 {
     const char *root = map_get(w, c->identifier);
     char *dir = NULL, *path = NULL;
@@ -449,6 +461,10 @@ static int write_validation(struct webroot *w, const struct cb_challenge *c)
                  path);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
               0644);
+    if (fd < 0 && errno == ENOENT && may_retry) {
+        r = WR_DIR_GONE;
+        goto out;
+    }
     if (fd < 0) {
         r = w->host->fail(w->h, CB_ERR_PLUGIN, "Cannot write %s: %s", path,
                           strerror(errno));
@@ -497,8 +513,14 @@ static int wr_perform(void *ctx, const struct cb_challenge *const *c,
         r = complete_map(w, c, n);
     if (r == CB_OK)
         r = make_challenge_dirs(w);
-    for (size_t i = 0; r == CB_OK && i < n; i++)
-        r = write_validation(w, c[i]);
+    for (size_t i = 0; r == CB_OK && i < n; i++) {
+        r = write_validation(w, c[i], 1);
+        if (r == WR_DIR_GONE) {
+            r = make_challenge_dirs(w);
+            if (r == CB_OK)
+                r = write_validation(w, c[i], 0);
+        }
+    }
     return r;
 }
 
