@@ -1,6 +1,7 @@
 /* certificates: list lineages in Certbot 5.6's format (SPEC 4.10). */
 #define LOG_COMPONENT "certbot._internal.cert_manager"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,13 +260,33 @@ static int list_item(void *arg, size_t i, struct strvec *res)
     return kind;
 }
 
+/* An unlinked read-write temporary file in dir (tmpfile() uses /tmp,
+ * which a confined service may not have). */
+static FILE *temp_in(const char *dir)
+{
+    char *path = NULL;
+    FILE *f = NULL;
+    int fd;
+
+    if (!dir || asprintf(&path, "%s/certificates-XXXXXX", dir) < 0)
+        return NULL;
+    fd = mkstemp(path);
+    if (fd >= 0) {
+        unlink(path);
+        f = fdopen(fd, "w+");
+        if (!f)
+            close(fd);
+    }
+    free(path);
+    return f;
+}
+
 int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
 {
     struct cb_config *cfg = ctx->cfg;
     const char *config_dir = config_str(cfg, "config_dir");
     struct strvec confs = {0}, bad = {0};
-    size_t nd = 0, ni = 0, parsed = 0, shown = 0, text_len = 0;
-    char *text = NULL;
+    size_t nd = 0, ni = 0, parsed = 0, shown = 0;
     FILE *out = NULL;
     int filtered, r;
 
@@ -276,11 +297,15 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
     if (r != CB_OK)
         goto out;
     /* The listing is printed at the end, as Certbot does; it is written
-     * here as it grows, in its final form: one copy of the text, not an
-     * entry per lineage plus joins of them (35 MB at 10,000 lineages). */
-    out = open_memstream(&text, &text_len);
+     * here as it grows, in its final form, into an unlinked temporary
+     * file rather than memory: megabytes at 10,000 lineages, then shown
+     * and logged from the file in pieces (issue 7: peak RSS). */
+    out = tmpfile();
+    if (!out)
+        out = temp_in(config_str(cfg, "work_dir"));
     if (!out) {
-        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+        r = cb_err_set(err, CB_ERR_IO, "cannot create a temporary file: %s",
+                       strerror(errno));
         goto out;
     }
     {
@@ -337,17 +362,15 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
             fprintf(out, "\n%s", bad.v[i]);
         strvec_clear(&bad);
     }
-    if (fclose(out) != 0) {
-        out = NULL;
-        r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
+    if (fflush(out) != 0 || ferror(out)) {
+        r = cb_err_set(err, CB_ERR_IO, "cannot write a temporary file: %s",
+                       strerror(errno));
         goto out;
     }
-    out = NULL;
-    display_notification(text ? text : "", 1, 0);
+    display_notification_file(out, 1);
 out:
     if (out)
         fclose(out);
-    free(text);
     strvec_clear(&confs);
     strvec_clear(&bad);
     return r;

@@ -337,6 +337,47 @@ void display_notify(const char *msg, int framed)
     write_notification(msg ? msg : "", framed, framed);
 }
 
+void display_notification_file(FILE *f, int framed)
+{
+    char chunk[16384];
+    size_t n;
+    FILE *fp;
+
+    if (D.quiet || out_capture_current()) {
+        /* the rare paths take the text whole */
+        long size;
+        char *all = NULL;
+
+        if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
+            fseek(f, 0, SEEK_SET) == 0 &&
+            (all = malloc((size_t)size + 1)) != NULL) {
+            all[fread(all, 1, (size_t)size, f)] = '\0';
+            write_notification(all, framed, 0);
+        }
+        free(all);
+        return;
+    }
+    log_msg_file(CB_LOG_DEBUG, LOG_COMPONENT, "Notifying user: ", f);
+    fp = out();
+    if (fseek(f, 0, SEEK_SET) != 0)
+        return;
+    flockfile(fp);
+    if (framed) {
+        fputs("\n", fp);
+        fputs(display_frame, fp);
+        fputs("\n", fp);
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        fwrite(chunk, 1, n, fp);
+    fputs("\n", fp);
+    if (framed) {
+        fputs(display_frame, fp);
+        fputs("\n", fp);
+    }
+    funlockfile(fp);
+    out_done();
+}
+
 void display_notification(const char *msg, int framed, int wrap)
 {
     write_notification(msg ? msg : "", framed, wrap);

@@ -41,6 +41,9 @@ void display_notify(const char *msg, int framed);
  * display_notify(msg, framed) is display_notification(msg, framed,
  * framed), as Certbot's notify()/notification() pair behaves. */
 void display_notification(const char *msg, int framed, int wrap);
+/* display_notification(<the contents of f>, framed, 0) without the text
+ * in memory (the certificates listing: megabytes at 10,000 lineages). */
+void display_notification_file(FILE *f, int framed);
 void display_notifyf(int framed, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

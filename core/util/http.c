@@ -1,6 +1,7 @@
 #include "util/http.h"
 #include "util/curl_lazy.h"
 #include "util/interrupt.h"
+#include "util/log.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -342,6 +343,8 @@ int http_request(struct http_client *c, const char *method, const char *url,
      * unwinds through its error path and cleanup runs. */
     if (interrupted())
         return cb_err_set(err, CB_ERR_CANCELLED, INTERRUPT_MESSAGE);
+    /* what was shown and logged is out while we wait on the network */
+    out_flush_all();
     /* curl_easy_reset keeps live connections, so keep-alive survives. */
     curl_easy_reset(curl);
     rc = http_xfer_setup(c, curl, &x, method, headers, body, body_len, err);

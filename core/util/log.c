@@ -672,6 +672,63 @@ out:
     free(hheap);
 }
 
+/* The contents of f, whole (NULL on error); *len its size. */
+static char *slurp(FILE *f, size_t *len)
+{
+    long size;
+    char *all;
+
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0 || !(all = malloc((size_t)size + 1)))
+        return NULL;
+    *len = fread(all, 1, (size_t)size, f);
+    all[*len] = '\0';
+    return all;
+}
+
+void log_msg_file(int level, const char *logger, const char *prefix,
+                  FILE *f)
+{
+    char hbuf[256], chunk[16384], *all;
+    size_t hlen, plen = strlen(prefix), n, total;
+    struct timespec ts;
+    long size;
+    int ok;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    pthread_mutex_lock(&log_lock);
+    hlen = format_header(hbuf, sizeof(hbuf), &ts, level, logger);
+    /* Streamed only in the plain case: the file open, nobody capturing,
+     * nothing for the terminal, no secret to look for. */
+    ok = L.fd >= 0 && !out_capture_current() && level < L.console_level &&
+         L.secrets.n == 0 && hlen < sizeof(hbuf) &&
+         fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
+         fseek(f, 0, SEEK_SET) == 0;
+    if (ok) {
+        total = hlen + plen + (size_t)size + 1;
+        buf_flush();
+        /* shouldRollover(), per record, as file_add() */
+        if (L.size > 0 && L.size + (long)total >= LOG_MAX_BYTES &&
+            L.max_backups > 0)
+            rollover();
+        if (L.fd >= 0) {
+            write_all(L.fd, hbuf, hlen);
+            write_all(L.fd, prefix, plen);
+            while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                write_all(L.fd, chunk, n);
+            write_all(L.fd, "\n", 1);
+            L.size += (long)total;
+        }
+    }
+    pthread_mutex_unlock(&log_lock);
+    if (ok)
+        return;
+    all = slurp(f, &n);
+    if (all)
+        log_msg(level, logger, "%s%s", prefix, all);
+    free(all);
+}
+
 static void flush_at_exit(void)
 {
     log_flush();

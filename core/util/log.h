@@ -22,6 +22,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <certbot/host.h> /* CB_LOG_* levels */
 
@@ -69,6 +70,15 @@ int log_vformat(char *dst, size_t size, const char *fmt, va_list ap);
 /* logger is the dotted component shown in the file ("certbot.acme"). */
 void log_msg(int level, const char *logger, const char *fmt, ...)
     CB_PRINTF(3, 4);
+
+/* log_msg(level, logger, "%s%s", prefix, <the contents of f>), written
+ * from f in pieces instead of through one string in memory: the
+ * `certificates` listing of 10,000 lineages is megabytes (issue 7: peak
+ * RSS).  f is read from its start.  When the record is to be captured,
+ * shown on the terminal or searched for secrets it goes through log_msg
+ * after all. */
+void log_msg_file(int level, const char *logger, const char *prefix,
+                  FILE *f);
 
 #define log_debug(...) log_msg(CB_LOG_DEBUG, LOG_COMPONENT, __VA_ARGS__)
 #define log_info(...) log_msg(CB_LOG_INFO, LOG_COMPONENT, __VA_ARGS__)
