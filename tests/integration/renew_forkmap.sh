@@ -103,7 +103,8 @@ same_as_one_process() {
 }
 
 same_as_one_process renew
-has_line "$OUT" "Processing $T/two.renew/conf/renewal/seed-00024.conf" \
+# (the "Processing <path>" line wraps at 80 columns with a long $T)
+has "$OUT" "/two.renew/conf/renewal/seed-00024.conf" \
     "renew: the last lineage was processed"
 like "$ERR" "seed-00017.conf" \
     "renew: the broken conf in the second half is reported"
