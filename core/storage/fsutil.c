@@ -316,41 +316,42 @@ out:
 char *fs_abspath(const char *path)
 {
     char *cwd = NULL, *joined = NULL, *out = NULL;
+    const char *src;
     size_t n, o = 0;
 
     if (!path)
         return NULL;
     if (path[0] == '/') {
-        joined = strdup(path);
+        src = path;     /* normalised straight from the argument */
     } else {
         cwd = getcwd(NULL, 0);
         if (!cwd)
             return NULL;
         if (asprintf(&joined, "%s/%s", cwd, path) < 0)
             joined = NULL;
+        src = joined;
     }
-    if (!joined)
+    if (!src)
         goto out;
-    n = strlen(joined);
+    n = strlen(src);
     out = malloc(n + 2);
     if (!out)
         goto out;
     /* Lexical like os.path.abspath: drop "." and "", pop on "..". */
     for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && joined[j] != '/')
-            j++;
+        const char *slash = memchr(src + i, '/', n - i);
+        size_t j = slash ? (size_t)(slash - src) : n;
         size_t seg = j - i;
-        if (seg == 0 || (seg == 1 && joined[i] == '.')) {
+        if (seg == 0 || (seg == 1 && src[i] == '.')) {
             /* nothing */
-        } else if (seg == 2 && joined[i] == '.' && joined[i + 1] == '.') {
+        } else if (seg == 2 && src[i] == '.' && src[i + 1] == '.') {
             while (o > 0 && out[o - 1] != '/')
                 o--;
             if (o > 0)
                 o--;
         } else {
             out[o++] = '/';
-            memcpy(out + o, joined + i, seg);
+            memcpy(out + o, src + i, seg);
             o += seg;
         }
         i = j + 1;
