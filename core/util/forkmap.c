@@ -19,16 +19,23 @@
  * directory, ~10 ms) happen twice. */
 #define FORKMAP_MIN_DEFAULT 400
 
-/* Each finished item is one record appended to an unlinked temp file
- * (no size limit, unlike a pipe, so the helper never waits for the
- * caller) and one byte on a pipe saying it is there:
+/* Each finished item is one record:
  *   u32 size of the record, u32 item, i32 fn's value, u32 strings,
- *   per string u32 length + bytes, u32 capture length + capture bytes. */
+ *   per string u32 length + bytes, u32 capture length + capture bytes.
+ * The helper appends them in batches to an unlinked temp file (no size
+ * limit, unlike a pipe, so it never waits for the caller) and after each
+ * batch writes the file's new length (u64) to a pipe: one write(2) and
+ * one read per batch on each side, not per item. */
+#define BATCH_BYTES 32768
+#define BATCH_ITEMS 32
+
 struct forkmap {
     pid_t pid;
     int notify;        /* read end of the pipe */
     int data;          /* the temp file */
-    off_t off;         /* start of the next record */
+    off_t off;         /* how much of it is in rbuf (or consumed) */
+    char *rbuf;        /* read, not yet parsed: [rpos, rlen) */
+    size_t rlen, rpos, rcap;
     size_t next;       /* the item expected next */
     size_t n;
     int gone;          /* helper dead or out of step: caller does the rest */
@@ -127,32 +134,50 @@ out:
 }
 
 /* The helper: items [from, n), each under its own capture. */
+/* Write the batch and tell the caller how far the file now goes. */
+static int send_batch(struct buf *batch, int data, int notify,
+                      uint64_t *written)
+{
+    if (batch->len == 0)
+        return 0;
+    if (write_all(data, batch->p, batch->len) < 0)
+        return -1;
+    *written += batch->len;
+    batch->len = 0;
+    return write_all(notify, (const char *)written, sizeof(*written));
+}
+
 static void child_main(size_t from, size_t n, forkmap_fn fn, void *arg,
                        int notify, int data)
 {
-    struct buf b = {0};
+    struct buf rec = {0}, batch = {0};
+    uint64_t written = 0;
+    size_t items = 0;
 
     signal(SIGPIPE, SIG_DFL);   /* the caller gone: so are we */
     for (size_t i = from; i < n && !interrupted(); i++) {
         struct out_capture *c = out_capture_new();
         struct strvec res = {0};
-        int ret;
+        int ret, bad;
 
         if (!c)
             break;
         out_capture_begin(c);
         ret = fn(arg, i, &res);
         out_capture_end();
-        if (record(&b, i, ret < 0 ? 0 : ret, &res, c) < 0 ||
-            write_all(data, b.p, b.len) < 0 || write_all(notify, "+", 1) < 0) {
-            out_capture_free(c);
-            strvec_clear(&res);
-            break;
-        }
+        bad = record(&rec, i, ret < 0 ? 0 : ret, &res, c) < 0 ||
+              buf_add(&batch, rec.p, rec.len) < 0;
         out_capture_free(c);
         strvec_clear(&res);
+        if (bad)
+            break;
+        if ((++items % BATCH_ITEMS == 0 || batch.len >= BATCH_BYTES) &&
+            send_batch(&batch, data, notify, &written) < 0)
+            break;
     }
-    free(b.p);
+    send_batch(&batch, data, notify, &written);
+    free(rec.p);
+    free(batch.p);
     _exit(0);
 }
 
@@ -270,29 +295,70 @@ static int parse_record(const char *rec, size_t size, size_t i,
     return 0;
 }
 
+/* Wait for the helper's next batch and read it into rbuf. */
+static int more(struct forkmap *m)
+{
+    uint64_t end;
+    size_t got = 0, want;
+    ssize_t r;
+
+    while (got < sizeof(end)) {
+        r = read(m->notify, (char *)&end + got, sizeof(end) - got);
+        if (r < 0 && errno == EINTR && !interrupted())
+            continue;
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    if (end <= (uint64_t)m->off || end - (uint64_t)m->off > SIZE_MAX / 2)
+        return -1;
+    want = (size_t)(end - (uint64_t)m->off);
+    if (m->rpos > 0) {          /* drop what was parsed */
+        memmove(m->rbuf, m->rbuf + m->rpos, m->rlen - m->rpos);
+        m->rlen -= m->rpos;
+        m->rpos = 0;
+    }
+    if (m->rlen + want > m->rcap) {
+        char *grown = realloc(m->rbuf, m->rlen + want);
+
+        if (!grown)
+            return -1;
+        m->rbuf = grown;
+        m->rcap = m->rlen + want;
+    }
+    if (read_at(m->data, m->off, m->rbuf + m->rlen, want) < 0)
+        return -1;
+    m->rlen += want;
+    m->off = (off_t)end;
+    return 0;
+}
+
 int forkmap_next(struct forkmap *m, size_t i, struct strvec *res)
 {
-    uint32_t size;
-    char *rec = NULL, b;
-    ssize_t r;
+    uint32_t size = 0;
     int ret = FORKMAP_SELF;
 
     if (!m || m->gone || i != m->next || i >= m->n)
         goto gone;
-    do
-        r = read(m->notify, &b, 1);
-    while (r < 0 && errno == EINTR && !interrupted());
-    if (r != 1 || read_at(m->data, m->off, &size, sizeof(size)) < 0 ||
-        size < 4 * sizeof(uint32_t) || !(rec = malloc(size)) ||
-        read_at(m->data, m->off, rec, size) < 0 ||
-        parse_record(rec, size, i, res, &ret) < 0)
+    for (;;) {
+        size_t have = m->rlen - m->rpos;
+
+        if (have >= sizeof(size)) {
+            memcpy(&size, m->rbuf + m->rpos, sizeof(size));
+            if (size < 4 * sizeof(uint32_t))
+                goto gone;
+            if (have >= size)
+                break;
+        }
+        if (more(m) < 0)
+            goto gone;
+    }
+    if (parse_record(m->rbuf + m->rpos, size, i, res, &ret) < 0)
         goto gone;
-    free(rec);
-    m->off += size;
+    m->rpos += size;
     m->next++;
     return ret;
 gone:
-    free(rec);
     strvec_clear(res);
     if (m && !m->gone) {
         m->gone = 1;
@@ -308,6 +374,7 @@ void forkmap_end(struct forkmap *m)
         return;
     close(m->notify);           /* a helper still writing gets EPIPE */
     close(m->data);
+    free(m->rbuf);
     if (m->pid > 0) {
         int status;
 

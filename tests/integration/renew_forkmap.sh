@@ -31,20 +31,21 @@ SEED_C=$C SEED_W=$W SEED_L=$L
 run cbn certonly --webroot -w "$WR" -d seed.test --cert-name seed
 [ "$RC" = 0 ] || { show_run; bail_out "issuing the seed lineage failed"; }
 
-N=24
-# make_set DIR [DUE]: N clones of the seed; #5 and #17 broken conf, #9
-# and #20 a live link pointing nowhere, and lineage #DUE due.
+N=80
+# make_set DIR [DUE]: N clones of the seed; #5 and #57 broken conf, #9
+# and #60 a live link pointing nowhere, and lineage #DUE due.  The
+# helper takes #41..#80: 40 results, more than one of its batches.
 make_set() {
     local d=$1 due=${2:-}
     mkdir -p "$d/work" "$d/logs"
     python3 "$CLONE" "$SEED_C" seed "$d/conf" "$N" >/dev/null ||
         bail_out "clone-lineages failed"
     sed -i '/^cert = /d' "$d/conf/renewal/seed-00005.conf"
-    sed -i '/^cert = /d' "$d/conf/renewal/seed-00017.conf"
+    sed -i '/^cert = /d' "$d/conf/renewal/seed-00057.conf"
     ln -sfn ../../archive/seed-00009/nothing1.pem \
         "$d/conf/live/seed-00009/chain.pem"
-    ln -sfn ../../archive/seed-00020/nothing1.pem \
-        "$d/conf/live/seed-00020/chain.pem"
+    ln -sfn ../../archive/seed-00060/nothing1.pem \
+        "$d/conf/live/seed-00060/chain.pem"
     [ -z "$due" ] ||
         sed -i '1i renew_before_expiry = 100000 days' \
             "$d/conf/renewal/seed-000$due.conf"
@@ -104,17 +105,17 @@ same_as_one_process() {
 
 same_as_one_process renew
 # (the "Processing <path>" line wraps at 80 columns with a long $T)
-has "$OUT" "/two.renew/conf/renewal/seed-00024.conf" \
+has "$OUT" "/two.renew/conf/renewal/seed-00080.conf" \
     "renew: the last lineage was processed"
-like "$ERR" "seed-00017.conf" \
+like "$ERR" "seed-00057.conf" \
     "renew: the broken conf in the second half is reported"
-like "$OUT" "seed-00024/fullchain.pem expires on" \
+like "$OUT" "seed-00080/fullchain.pem expires on" \
     "renew: the second half is in the not-due report"
 
-# Due lineages in both halves: the helper's (#14) renews in its turn,
+# Due lineages in both halves: the helper's (#54) renews in its turn,
 # after the first half's (#3), each once.
 D=$T/due
-make_set "$D" 14
+make_set "$D" 54
 sed -i '1i renew_before_expiry = 100000 days' "$D/conf/renewal/seed-00003.conf"
 for m in 1 4; do
     run_in "$D" CERTBOT_FORKMAP_MIN=4 -- renew --max-concurrent-renewals "$m"
@@ -124,14 +125,14 @@ for m in 1 4; do
     is "$(grep -c '/live/seed-000[0-9]*/fullchain.pem (success)' <<<"$OUT")" 2 \
         "renew, $m at a time: two successes reported"
 done
-ok "renew: the helper's due lineage #14 renewed twice (versions 2, 3)" \
-    test -f "$D/conf/archive/seed-00014/cert3.pem"
+ok "renew: the helper's due lineage #54 renewed twice (versions 2, 3)" \
+    test -f "$D/conf/archive/seed-00054/cert3.pem"
 ok "renew: the first half's due lineage #3 renewed twice" \
     test -f "$D/conf/archive/seed-00003/cert3.pem"
 ok "renew: a lineage not due was not renewed" \
-    test ! -e "$D/conf/archive/seed-00013/cert2.pem"
+    test ! -e "$D/conf/archive/seed-00053/cert2.pem"
 
 same_as_one_process certificates
-like "$OUT" "Certificate Name: seed-00024" "certificates: the last lineage is listed"
+like "$OUT" "Certificate Name: seed-00080" "certificates: the last lineage is listed"
 
 done_testing
