@@ -20,6 +20,7 @@
 #include "util/display.h"
 #include "util/forkmap.h"
 #include "util/log.h"
+#include "util/tempfile.h"
 #include "util/strvec.h"
 
 /* access(R_OK) asks with the real ids, open() with the effective ones:
@@ -260,24 +261,20 @@ static int list_item(void *arg, size_t i, struct strvec *res)
     return kind;
 }
 
-/* An unlinked read-write temporary file in dir (tmpfile() uses /tmp,
- * which a confined service may not have). */
-static FILE *temp_in(const char *dir)
+/* The listing's scratch file: in $TMPDIR or /tmp, else in the work dir
+ * (a confined service may have no /tmp). */
+static FILE *listing_file(const char *work_dir)
 {
-    char *path = NULL;
-    FILE *f = NULL;
-    int fd;
+    int fd = tempfile_open(NULL);
+    FILE *f;
 
-    if (!dir || asprintf(&path, "%s/certificates-XXXXXX", dir) < 0)
+    if (fd < 0)
+        fd = tempfile_open(work_dir);
+    if (fd < 0)
         return NULL;
-    fd = mkstemp(path);
-    if (fd >= 0) {
-        unlink(path);
-        f = fdopen(fd, "w+");
-        if (!f)
-            close(fd);
-    }
-    free(path);
+    f = fdopen(fd, "w+");
+    if (!f)
+        close(fd);
     return f;
 }
 
@@ -300,9 +297,7 @@ int cmd_certificates(struct cmd_ctx *ctx, struct cb_err *err)
      * here as it grows, in its final form, into an unlinked temporary
      * file rather than memory: megabytes at 10,000 lineages, then shown
      * and logged from the file in pieces (issue 7: peak RSS). */
-    out = tmpfile();
-    if (!out)
-        out = temp_in(config_str(cfg, "work_dir"));
+    out = listing_file(config_str(cfg, "work_dir"));
     if (!out) {
         r = cb_err_set(err, CB_ERR_IO, "cannot create a temporary file: %s",
                        strerror(errno));

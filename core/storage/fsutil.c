@@ -2,6 +2,8 @@
  * and temp-file + rename writes (see fsutil.h). */
 #include "storage/fsutil.h"
 
+#include "util/fdio.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,22 +21,6 @@ static int os_error(struct cb_err *err, int errnum, const char *path)
                       strerror(errnum), path);
 }
 
-static int write_full(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 /* mkdir one level with exactly mode; EEXIST is reported to the caller. */
 static int mkdir_exact(const char *path, mode_t mode)
@@ -128,7 +114,7 @@ int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
     }
     created = 1;
     /* Exact mode before the first byte, whatever the umask. */
-    if (fchmod(fd, mode) < 0 || write_full(fd, data, len) < 0 ||
+    if (fchmod(fd, mode) < 0 || fd_write_all(fd, data, len) < 0 ||
         fsync(fd) < 0) {
         r = os_error(err, errno, path);
         goto out;
@@ -160,7 +146,7 @@ int fs_write_atomic(const char *path, const void *data, size_t len,
         tmp = NULL;
         goto out;
     }
-    if (fchmod(fd, mode) < 0 || write_full(fd, data, len) < 0 ||
+    if (fchmod(fd, mode) < 0 || fd_write_all(fd, data, len) < 0 ||
         fsync(fd) < 0) {
         r = os_error(err, errno, tmp);
         goto out;

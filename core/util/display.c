@@ -5,6 +5,7 @@
 #define LOG_COMPONENT "certbot._internal.display.obj"
 
 #include "util/display.h"
+#include "util/tempfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -345,15 +346,10 @@ void display_notification_file(FILE *f, int framed)
 
     if (D.quiet || out_capture_current()) {
         /* the rare paths take the text whole */
-        long size;
-        char *all = NULL;
+        char *all = tempfile_slurp(f, &n);
 
-        if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
-            fseek(f, 0, SEEK_SET) == 0 &&
-            (all = malloc((size_t)size + 1)) != NULL) {
-            all[fread(all, 1, (size_t)size, f)] = '\0';
+        if (all)
             write_notification(all, framed, 0);
-        }
         free(all);
         return;
     }

@@ -10,9 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/interrupt.h"
 #include "util/log.h"
 #include "util/out_capture.h"
+#include "util/tempfile.h"
 
 /* Below this many items a helper costs more than it saves: fork(), and
  * whatever the first item needs once per process (renew: the CA's
@@ -85,20 +87,6 @@ static int buf_u32(struct buf *b, uint32_t v)
     return buf_add(b, &v, sizeof(v));
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 static int record(struct buf *b, size_t i, int ret, const struct strvec *res,
                   const struct out_capture *c)
@@ -140,11 +128,11 @@ static int send_batch(struct buf *batch, int data, int notify,
 {
     if (batch->len == 0)
         return 0;
-    if (write_all(data, batch->p, batch->len) < 0)
+    if (fd_write_all(data, batch->p, batch->len) < 0)
         return -1;
     *written += batch->len;
     batch->len = 0;
-    return write_all(notify, (const char *)written, sizeof(*written));
+    return fd_write_all(notify, (const char *)written, sizeof(*written));
 }
 
 static void child_main(size_t from, size_t n, forkmap_fn fn, void *arg,
@@ -181,22 +169,6 @@ static void child_main(size_t from, size_t n, forkmap_fn fn, void *arg,
     _exit(0);
 }
 
-static int open_temp(void)
-{
-    const char *dir = getenv("TMPDIR");
-    char *path = NULL;
-    int fd;
-
-    if (asprintf(&path, "%s/certbot-forkmap-XXXXXX",
-                 dir && *dir ? dir : "/tmp") < 0)
-        return -1;
-    fd = mkstemp(path);
-    if (fd >= 0)
-        unlink(path);
-    free(path);
-    return fd;
-}
-
 struct forkmap *forkmap_start(size_t from, size_t n, forkmap_fn fn,
                               void *arg)
 {
@@ -204,7 +176,7 @@ struct forkmap *forkmap_start(size_t from, size_t n, forkmap_fn fn,
     int p[2] = {-1, -1}, data = -1;
     pid_t pid;
 
-    if (!m || from >= n || pipe(p) < 0 || (data = open_temp()) < 0)
+    if (!m || from >= n || pipe(p) < 0 || (data = tempfile_open(NULL)) < 0)
         goto fail;
     out_flush_all();            /* nothing buffered is written twice */
     pid = fork();
@@ -234,23 +206,6 @@ fail:
     return NULL;
 }
 
-static int read_at(int fd, off_t off, void *dst, size_t len)
-{
-    char *p = dst;
-
-    while (len > 0) {
-        ssize_t r = pread(fd, p, len, off);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        p += r;
-        off += r;
-        len -= (size_t)r;
-    }
-    return 0;
-}
 
 static int take_u32(const char **p, const char *end, uint32_t *v)
 {
@@ -326,7 +281,7 @@ static int more(struct forkmap *m)
         m->rbuf = grown;
         m->rcap = m->rlen + want;
     }
-    if (read_at(m->data, m->off, m->rbuf + m->rlen, want) < 0)
+    if (fd_pread_all(m->data, m->rbuf + m->rlen, want, m->off) < 0)
         return -1;
     m->rlen += want;
     m->off = (off_t)end;

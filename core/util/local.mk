@@ -4,6 +4,8 @@ libcbcore_la_SOURCES += \
 	core/util/strvec.c core/util/strvec.h \
 	core/util/interrupt.c core/util/interrupt.h \
 	core/util/forkmap.c core/util/forkmap.h \
+	core/util/tempfile.c core/util/tempfile.h \
+	core/util/fdio.c core/util/fdio.h \
 	core/util/pyrepr.c core/util/pyrepr.h
 # core/util/log.c, display.c (cli room)
 libcbcore_la_SOURCES += core/util/log.c core/util/log.h \

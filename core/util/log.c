@@ -21,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/out_capture.h"
+#include "util/tempfile.h"
 #include "util/strvec.h"
 
 /* RotatingFileHandler(maxBytes=2**20): a long run rolls over again. */
@@ -91,20 +93,6 @@ static const char *level_name(int level, char *buf, size_t size)
     }
 }
 
-static int write_all(int fd, const char *s, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, s, len);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        s += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 /* ---- rotation ---- */
 
@@ -302,7 +290,7 @@ static long elapsed_ns(const struct timespec *a, const struct timespec *b)
 
 static void buf_flush(void)
 {
-    if (L.wlen && L.fd >= 0 && write_all(L.fd, wbuf, L.wlen) == 0)
+    if (L.wlen && L.fd >= 0 && fd_write_all(L.fd, wbuf, L.wlen) == 0)
         L.size += (long)L.wlen;
     L.wlen = 0;
     clock_gettime(CLOCK_MONOTONIC, &L.flushed);
@@ -332,7 +320,7 @@ static void file_add(const char *rec, size_t len)
     if (L.wlen + len > sizeof(wbuf))
         buf_flush();
     if (len > sizeof(wbuf)) {
-        if (write_all(L.fd, rec, len) == 0)
+        if (fd_write_all(L.fd, rec, len) == 0)
             L.size += (long)len;
         return;
     }
@@ -672,20 +660,6 @@ out:
     free(hheap);
 }
 
-/* The contents of f, whole (NULL on error); *len its size. */
-static char *slurp(FILE *f, size_t *len)
-{
-    long size;
-    char *all;
-
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) != 0 || !(all = malloc((size_t)size + 1)))
-        return NULL;
-    *len = fread(all, 1, (size_t)size, f);
-    all[*len] = '\0';
-    return all;
-}
-
 void log_msg_file(int level, const char *logger, const char *prefix,
                   FILE *f)
 {
@@ -712,18 +686,18 @@ void log_msg_file(int level, const char *logger, const char *prefix,
             L.max_backups > 0)
             rollover();
         if (L.fd >= 0) {
-            write_all(L.fd, hbuf, hlen);
-            write_all(L.fd, prefix, plen);
+            fd_write_all(L.fd, hbuf, hlen);
+            fd_write_all(L.fd, prefix, plen);
             while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                write_all(L.fd, chunk, n);
-            write_all(L.fd, "\n", 1);
+                fd_write_all(L.fd, chunk, n);
+            fd_write_all(L.fd, "\n", 1);
             L.size += (long)total;
         }
     }
     pthread_mutex_unlock(&log_lock);
     if (ok)
         return;
-    all = slurp(f, &n);
+    all = tempfile_slurp(f, &n);
     if (all)
         log_msg(level, logger, "%s%s", prefix, all);
     free(all);
@@ -833,7 +807,7 @@ const char *log_spill_to_temp(void)
     if (fd < 0)
         goto out;
     for (size_t i = 0; i < L.buffer.n; i++)
-        if (write_all(fd, L.buffer.v[i], strlen(L.buffer.v[i])) != 0)
+        if (fd_write_all(fd, L.buffer.v[i], strlen(L.buffer.v[i])) != 0)
             break;
     free(L.spill_path);
     L.spill_path = file;

@@ -1,0 +1,14 @@
+/* Whole writes and reads on file descriptors, retried over EINTR and
+ * short counts: the one loop every file writer here needs. */
+#ifndef CB_UTIL_FDIO_H
+#define CB_UTIL_FDIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* 0, or -1 with errno set (a write of 0 bytes counts as EIO). */
+int fd_write_all(int fd, const void *data, size_t len);
+/* len bytes at off; 0, or -1 (errno set; end of file is EIO). */
+int fd_pread_all(int fd, void *dst, size_t len, off_t off);
+
+#endif

@@ -1,0 +1,38 @@
+#include "util/tempfile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int tempfile_open(const char *dir)
+{
+    char *path = NULL;
+    int fd, e;
+
+    if (!dir || !*dir)
+        dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    if (asprintf(&path, "%s/certbot-tmp-XXXXXX", dir) < 0)
+        return -1;
+    fd = mkstemp(path);     /* 0600 */
+    e = errno;
+    if (fd >= 0)
+        unlink(path);
+    free(path);
+    errno = e;
+    return fd;
+}
+
+char *tempfile_slurp(FILE *f, size_t *len)
+{
+    long size;
+    char *all;
+
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0 || !(all = malloc((size_t)size + 1)))
+        return NULL;
+    *len = fread(all, 1, (size_t)size, f);
+    all[*len] = '\0';
+    return all;
+}
