@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +84,22 @@ static void random_sleep(struct renew_results *rr)
         ;
 }
 
-/* One "  <fullchain> expires on <date> (skipped)" line of the report. */
-static void add_skipped(struct renew_results *rr, const char *fullchain,
-                        const char *date)
+/* One line of the not-due report, appended (lines are '\n'-separated). */
+static void add_skipped(struct renew_results *rr, const char *fmt, ...)
+    CB_PRINTF(2, 3);
+static void add_skipped(struct renew_results *rr, const char *fmt, ...)
 {
+    va_list ap;
+
     if (!rr->skipped)
         rr->skipped = open_memstream(&rr->skipped_text, &rr->skipped_len);
-    if (rr->skipped)
-        fprintf(rr->skipped, "%s  %s expires on %s (skipped)",
-                rr->skipped_n ? "\n" : "", fullchain, date);
+    if (rr->skipped) {
+        if (rr->skipped_n)
+            fputc('\n', rr->skipped);
+        va_start(ap, fmt);
+        vfprintf(rr->skipped, fmt, ap);
+        va_end(ap);
+    }
     rr->skipped_n++;
 }
 
@@ -109,7 +117,8 @@ static void note_skipped(struct renew_results *rr, const struct lineage *l,
         gmtime_r(&t, &tm);
         strftime(date, sizeof(date), "%Y-%m-%d", &tm);
     }
-    add_skipped(rr, l->path[LK_FULLCHAIN], date);
+    add_skipped(rr, "  %s expires on %s (skipped)", l->path[LK_FULLCHAIN],
+                date);
 }
 
 /* The lineage's names (lineage_names), from the certificate the decision
@@ -299,15 +308,8 @@ static void decide_at(struct deciders *dc, size_t i,
 
         if (v[0] == 'P')
             strvec_push(&rr->parse_failures, v + 1);
-        else if (v[0] == 'S') {
-            if (!rr->skipped)
-                rr->skipped = open_memstream(&rr->skipped_text,
-                                             &rr->skipped_len);
-            if (rr->skipped)
-                fprintf(rr->skipped, "%s%s", rr->skipped_n ? "\n" : "",
-                        v + 1);
-            rr->skipped_n++;
-        }
+        else if (v[0] == 'S')
+            add_skipped(rr, "%s", v + 1);
     }
     strvec_clear(&res);
     if (r == 1)
