@@ -1,5 +1,6 @@
 #include "crypto/cert.h"
 #include "crypto/x509_lite.h"
+#include "util/fdio.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -288,64 +289,22 @@ out:
  * and certificates read one or two per lineage; stdio's fopen/fstat and
  * reads until 0 doubled that).  Certificates are regular files, where a
  * read shorter than the buffer is the end; a full buffer reads on. */
-#define CERT_READ_STACK 16384
 
 static int cert_read_file(const char *path, char **data, size_t *len,
                           struct cb_err *err)
 {
-    char stack[CERT_READ_STACK];
-    char *buf = NULL;
-    size_t n = 0, cap = sizeof(stack);
-    int fd, rc = CB_ERR_IO;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc = CB_OK;
 
     *data = NULL;
     *len = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return cb_err_set(err, CB_ERR_IO, "Cannot open %s: %s", path,
                           strerror(errno));
-    for (;;) {
-        ssize_t got;
-
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-
-            if (!nb) {
-                rc = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            if (!buf)
-                memcpy(nb, stack, n);
-            buf = nb;
-            cap *= 2;
-        }
-        got = read(fd, (buf ? buf : stack) + n, cap - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            rc = cb_err_set(err, CB_ERR_IO, "Cannot read %s", path);
-            goto out;
-        }
-        n += (size_t)got;
-        if (got == 0 || n < cap)
-            break;
-    }
-    if (!buf) {
-        buf = malloc(n + 1);
-        if (!buf) {
-            rc = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        memcpy(buf, stack, n);
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
-    buf = NULL;
-    rc = CB_OK;
-out:
+    if (fd_read_regular(fd, data, len) < 0)
+        rc = errno == ENOMEM
+                 ? cb_err_set(err, CB_ERR_NOMEM, "out of memory")
+                 : cb_err_set(err, CB_ERR_IO, "Cannot read %s", path);
     close(fd);
-    free(buf);
     return rc;
 }
 

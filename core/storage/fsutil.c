@@ -170,81 +170,24 @@ out:
     return r;
 }
 
-#define FS_READ_STACK 16384
-
-static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
-
-static void wipe(void *p, size_t n)
-{
-    wipe_memset(p, 0, n);
-}
 
 int fs_read_regular(const char *path, char **data, size_t *len,
                     int *errnum, struct cb_err *err)
 {
-    char stack[FS_READ_STACK];
-    char *buf = NULL;
-    size_t n = 0, cap = sizeof(stack);
+    size_t n = 0;
     int fd, e = 0, r = CB_OK;
 
     *data = NULL;
     if (len)
         *len = 0;
     fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (fd < 0 || fd_read_regular(fd, data, &n) < 0) {
         e = errno;
-        r = os_error(err, e, path);
-        goto out;
-    }
-    for (;;) {
-        char *dst = buf ? buf : stack;
-        ssize_t got;
-
-        if (n == cap) {
-            /* a full buffer: this file is bigger, go on in the heap */
-            size_t ncap = cap * 2;
-            char *nb = realloc(buf, ncap + 1);
-            if (!nb) {
-                r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            if (!buf)
-                memcpy(nb, stack, n);
-            buf = nb;
-            cap = ncap;
-            dst = buf;
-        }
-        got = read(fd, dst + n, cap - n);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            e = errno;
-            r = os_error(err, e, path);
-            goto out;
-        }
-        n += (size_t)got;
-        /* short read of a regular file: its end */
-        if (got == 0 || n < cap)
-            break;
-    }
-    if (!buf) {
-        buf = malloc(n + 1);
-        if (!buf) {
-            r = cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        memcpy(buf, stack, n);
-    }
-    buf[n] = '\0';
-    *data = buf;
-    buf = NULL;
-    if (len)
+        r = e == ENOMEM ? cb_err_set(err, CB_ERR_NOMEM, "out of memory")
+                        : os_error(err, e, path);
+    } else if (len) {
         *len = n;
-out:
-    /* the stack copy may hold key material (volatile: not elided) */
-    if (n)
-        wipe(stack, n < sizeof(stack) ? n : sizeof(stack));
-    free(buf);
+    }
     if (fd >= 0)
         close(fd);
     if (errnum)
