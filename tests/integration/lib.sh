@@ -725,6 +725,17 @@ account_dirs() {
         -type d 2>/dev/null | LC_ALL=C sort
 }
 
+# serve_webroot DIR: python3's plain HTTP server for DIR on pebble's
+# HTTP-01 port (stopped at exit; WEB_PID holds its PID).  0 once it answers.
+WEB_PID=
+serve_webroot() {
+    python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" \
+        >"$T/http.log" 2>&1 &
+    WEB_PID=$!
+    cleanup_pid "$WEB_PID"
+    wait_http "http://127.0.0.1:$HTTP_PORT/" 100
+}
+
 # nginx_serve ROOT [EXTRA]: a real nginx on 127.0.0.1:$HTTP_PORT whose
 # default server serves ROOT, plus EXTRA (more server blocks) inside
 # http {}.  Run as root it serves as nobody, so a challenge file or

@@ -16,16 +16,6 @@ CONF=$C/renewal/d1.test.conf
 versions() { (cd "$C/archive/$1" 2>/dev/null && ls cert*.pem | tr -dc '0-9\n' | sort -n | tr '\n' ' ' | sed 's/ $//'); }
 param() { sed -n '/^\[renewalparams\]/,/^\[\[/p' "$CONF" | sed -n "s/^$1 = //p"; }
 
-# serve_webroot DIR: a plain HTTP server for DIR on the http-01 port
-WEB_PID=
-serve_webroot() {
-    python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" \
-        >"$T/http.log" 2>&1 &
-    WEB_PID=$!
-    cleanup_pid "$WEB_PID"
-    wait_http "http://127.0.0.1:$HTTP_PORT/" 100
-}
-
 run cbn certonly --standalone -d d1.test
 is "$RC" 0 "setup: lineage d1.test" || show_run
 cp "$CONF" "$T/conf.orig"

@@ -17,11 +17,7 @@ require_pebble_env
 
 WR=$T/www
 mkdir -p "$WR"
-python3 -m http.server --bind 127.0.0.1 --directory "$WR" "$HTTP_PORT" \
-    >"$T/http.log" 2>&1 &
-cleanup_pid $!
-wait_http "http://127.0.0.1:$HTTP_PORT/" 100 ||
-    bail_out "webroot HTTP server did not start"
+serve_webroot "$WR" || bail_out "webroot HTTP server did not start"
 
 # The probe hook: "<tag> start <RENEWED_LINEAGE> <FAILED_DOMAINS>", then
 # for deploy a 2 s pause, then "<tag> end".

@@ -20,11 +20,7 @@ require_pebble_env
 
 WR=$T/www
 mkdir -p "$WR"
-python3 -m http.server --bind 127.0.0.1 --directory "$WR" "$HTTP_PORT" \
-    >"$T/http.log" 2>&1 &
-cleanup_pid $!
-wait_http "http://127.0.0.1:$HTTP_PORT/" 100 ||
-    bail_out "webroot HTTP server did not start"
+serve_webroot "$WR" || bail_out "webroot HTTP server did not start"
 
 new_dirs
 SEED_C=$C SEED_W=$W SEED_L=$L
