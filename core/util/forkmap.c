@@ -121,7 +121,6 @@ out:
     return rc;
 }
 
-/* The helper: items [from, n), each under its own capture. */
 /* Write the batch and tell the caller how far the file now goes. */
 static int send_batch(struct buf *batch, int data, int notify,
                       uint64_t *written)
@@ -135,6 +134,7 @@ static int send_batch(struct buf *batch, int data, int notify,
     return fd_write_all(notify, (const char *)written, sizeof(*written));
 }
 
+/* The helper: items [from, n), each under its own capture. */
 static void child_main(size_t from, size_t n, forkmap_fn fn, void *arg,
                        int notify, int data)
 {
