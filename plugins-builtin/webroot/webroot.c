@@ -337,7 +337,7 @@ static int add_created(struct webroot *w, const char *path)
 /* mkdir dir 0755 owned like the webroot.  Owner/mode are applied through
  * a descriptor opened without following symlinks. */
 static int make_dir(struct webroot *w, const char *ident, const char *dir,
-                    const struct stat *root_st)
+                    const struct stat *root_st, int *vanished)
 {
     int fd, r;
 
@@ -349,6 +349,12 @@ static int make_dir(struct webroot *w, const char *ident, const char *dir,
          * to remove, as Certbot's EEXIST case */
         if (errno == EEXIST && is_dir(dir))
             return CB_OK;
+        /* ... or removed the parent it had made (its cleanup) between
+         * our check and this mkdir: the caller starts over */
+        if (errno == ENOENT && vanished) {
+            *vanished = 1;
+            return CB_OK;
+        }
         return w->host->fail(w->h, CB_ERR_PLUGIN,
                              "Couldn't create root for %s http-01 challenge "
                              "responses: %s: %s", ident, strerror(errno),
@@ -375,6 +381,8 @@ static int make_dir(struct webroot *w, const char *ident, const char *dir,
     close(fd);
     return r;
 }
+
+#define DIR_ATTEMPTS 3
 
 static int make_challenge_dirs(struct webroot *w)
 {
@@ -406,10 +414,18 @@ static int make_challenge_dirs(struct webroot *w)
                      "validation dir at %s", ac ? ac : "");
         if (!wk || !ac)
             r = CB_ERR_NOMEM;
-        if (r == CB_OK)
-            r = make_dir(w, key, wk, &st);
-        if (r == CB_OK)
-            r = make_dir(w, key, ac, &st);
+        /* bounded: a concurrent cleanup can win the race only so often */
+        for (int attempt = 0; r == CB_OK && attempt < DIR_ATTEMPTS;
+             attempt++) {
+            int vanished = 0, *v = attempt + 1 < DIR_ATTEMPTS ? &vanished
+                                                               : NULL;
+
+            r = make_dir(w, key, wk, &st, v);
+            if (r == CB_OK && !vanished)
+                r = make_dir(w, key, ac, &st, v);
+            if (!vanished)
+                break;
+        }
         free(wk);
         free(ac);
         if (r != CB_OK)
