@@ -1,6 +1,7 @@
 #include "util/forkmap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -178,6 +179,9 @@ struct forkmap *forkmap_start(size_t from, size_t n, forkmap_fn fn,
 
     if (!m || from >= n || pipe(p) < 0 || (data = tempfile_open(NULL)) < 0)
         goto fail;
+    /* renewal children exec hooks: the pipe is not theirs */
+    fcntl(p[0], F_SETFD, FD_CLOEXEC);
+    fcntl(p[1], F_SETFD, FD_CLOEXEC);
     out_flush_all();            /* nothing buffered is written twice */
     pid = fork();
     if (pid < 0)

@@ -1,6 +1,7 @@
 #include "util/tempfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -17,8 +18,11 @@ int tempfile_open(const char *dir)
         return -1;
     fd = mkstemp(path);     /* 0600 */
     e = errno;
-    if (fd >= 0)
+    if (fd >= 0) {
         unlink(path);
+        /* not for the hooks we exec */
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
     free(path);
     errno = e;
     return fd;

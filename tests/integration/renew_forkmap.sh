@@ -119,7 +119,9 @@ for m in 1 4; do
     like "$OUT" "Congratulations, all renewals succeeded" \
         "renew, $m at a time: the due lineages renewed"
     is "$(grep -c '/live/seed-000[0-9]*/fullchain.pem (success)' <<<"$OUT")" 2 \
-        "renew, $m at a time: two successes reported"
+        "renew, $m at a time: two successes reported" ||
+        { diag "$(tail -n 25 <<<"$OUT")"; diag "$ERR";
+          diag "$(grep -n 'seed-00054\|seed-00003' "$D/logs/letsencrypt.log" | grep -v 'Processing\|expires on' | tail -n 40)"; }
 done
 ok "renew: the helper's due lineage #54 renewed twice (versions 2, 3)" \
     test -f "$D/conf/archive/seed-00054/cert3.pem"
