@@ -298,6 +298,35 @@ static int capture_text(struct out_capture *cap, const char *m, int framed)
 
 /* Certbot's notify() (unframed) prints the text as given; only framed
  * notification() output is wrapped to 80 columns. */
+/* A notification on stdout: text, or what is left of from (read in
+ * pieces), between frame lines when framed.  One stdio lock for the
+ * lines, as one fprintf had. */
+static void put_notification(const char *text, FILE *from, int framed)
+{
+    FILE *fp = out();
+    char chunk[16384];
+    size_t n;
+
+    flockfile(fp);
+    if (framed) {
+        fputs("\n", fp);
+        fputs(display_frame, fp);
+        fputs("\n", fp);
+    }
+    if (text)
+        fputs(text, fp);
+    else
+        while ((n = fread(chunk, 1, sizeof(chunk), from)) > 0)
+            fwrite(chunk, 1, n, fp);
+    fputs("\n", fp);
+    if (framed) {
+        fputs(display_frame, fp);
+        fputs("\n", fp);
+    }
+    funlockfile(fp);
+    out_done();
+}
+
 static void write_notification(const char *msg, int framed, int wrap)
 {
     char *wrapped = wrap && !wraps_to_itself(msg) ? display_wrap_lines(msg)
@@ -311,23 +340,7 @@ static void write_notification(const char *msg, int framed, int wrap)
         if (cap && capture_text(cap, m, framed) == 0) {
             /* replayed later */
         } else {
-            FILE *fp = out();
-
-            /* One stdio lock for the lines, as one fprintf had. */
-            flockfile(fp);
-            if (framed) {
-                fputs("\n", fp);
-                fputs(display_frame, fp);
-                fputs("\n", fp);
-            }
-            fputs(m, fp);
-            fputs("\n", fp);
-            if (framed) {
-                fputs(display_frame, fp);
-                fputs("\n", fp);
-            }
-            funlockfile(fp);
-            out_done();
+            put_notification(m, NULL, framed);
         }
     }
     free(wrapped);
@@ -340,9 +353,7 @@ void display_notify(const char *msg, int framed)
 
 void display_notification_file(FILE *f, int framed)
 {
-    char chunk[16384];
     size_t n;
-    FILE *fp;
 
     if (D.quiet || out_capture_current()) {
         /* the rare paths take the text whole */
@@ -354,24 +365,8 @@ void display_notification_file(FILE *f, int framed)
         return;
     }
     log_msg_file(CB_LOG_DEBUG, LOG_COMPONENT, "Notifying user: ", f);
-    fp = out();
-    if (fseek(f, 0, SEEK_SET) != 0)
-        return;
-    flockfile(fp);
-    if (framed) {
-        fputs("\n", fp);
-        fputs(display_frame, fp);
-        fputs("\n", fp);
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        fwrite(chunk, 1, n, fp);
-    fputs("\n", fp);
-    if (framed) {
-        fputs(display_frame, fp);
-        fputs("\n", fp);
-    }
-    funlockfile(fp);
-    out_done();
+    if (fseek(f, 0, SEEK_SET) == 0)
+        put_notification(NULL, f, framed);
 }
 
 void display_notification(const char *msg, int framed, int wrap)
