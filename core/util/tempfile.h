@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* A read-write file of mode 0600 in dir (NULL: $TMPDIR, else /tmp),
- * already unlinked; -1 with errno set on failure. */
+/* A read-write file of mode 0600 in dir, already unlinked, close-on-exec;
+ * -1 with errno set on failure.  dir NULL: an anonymous file
+ * (memfd_create) where the kernel has them, else one in $TMPDIR or
+ * /tmp. */
 int tempfile_open(const char *dir);
 
 /* All of f from its start, NUL-terminated (*len bytes before the NUL);
