@@ -76,12 +76,18 @@ static int autorenew_enabled(const struct lineage *l)
 void lineage_snap_load(const struct lineage *l, struct lineage_snap *s)
 {
     struct cb_err err = {0};
+    char *pem = NULL;
+    size_t len = 0;
 
     memset(s, 0, sizeof(*s));
     s->version = lineage_latest_common_version(l);
     s->cert_path = lineage_version_path(l, LK_CERT, s->version);
+    /* fs_read_regular: relative to the config dir (storage/fsutil.h) */
     s->have_ci = s->cert_path &&
-                 cert_info_load(s->cert_path, &s->ci, &err) == CB_OK;
+                 fs_read_regular(s->cert_path, &pem, &len, NULL, &err) ==
+                     CB_OK &&
+                 cert_info_from_pem(pem, len, &s->ci, &err) == CB_OK;
+    free(pem);
 }
 
 void lineage_snap_free(struct lineage_snap *s)
@@ -142,7 +148,7 @@ static int lineage_revoked(const struct lineage *l,
     int revoked = 0;
 
     if (cert && chain && s->have_ci && !s->ci.ocsp_url &&
-        access(chain, R_OK) == 0)
+        fs_access(chain, R_OK) == 0)
         log_debug("Cannot extract OCSP URI from %s", cert);
     else
         revoked = cert && chain && ocsp_revoked(cert, chain, NULL);

@@ -72,6 +72,8 @@ int startup_run(struct cb_config *cfg, int tolerant, struct startup *st,
         return dir_failure(err, &inner);
     }
 
+    /* lineage lookups relative to it from here on (fsutil.h) */
+    fs_at_root(config_dir);
     {
         const char *dirs[3] = {config_dir, work_dir, logs_dir};
         for (size_t i = 0; i < 3; i++) {
@@ -88,6 +90,7 @@ int startup_run(struct cb_config *cfg, int tolerant, struct startup *st,
 
 void startup_finish(struct startup *st)
 {
+    fs_at_root(NULL);
     for (size_t i = 0; i < 3; i++) {
         lock_release(st->locks[i]);
         st->locks[i] = NULL;

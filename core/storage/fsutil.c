@@ -171,6 +171,155 @@ out:
 }
 
 
+/* ---- relative to the config dir (fsutil.h) ---- */
+
+static int root_fd = -1;
+static char *root;
+static size_t root_len;
+
+void fs_at_root(const char *dir)
+{
+    if (root_fd >= 0)
+        close(root_fd);
+    free(root);
+    root_fd = -1;
+    root = NULL;
+    root_len = 0;
+    if (!dir || dir[0] != '/' || !(root = strdup(dir)))
+        return;
+    root_len = strlen(root);
+    while (root_len > 1 && root[root_len - 1] == '/')
+        root[--root_len] = '\0';
+    root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0) {
+        free(root);
+        root = NULL;
+        root_len = 0;
+    }
+}
+
+/* The (descriptor, path) pair naming path for an *at() call. */
+static const char *at(const char *path, int *fd)
+{
+    *fd = AT_FDCWD;
+    if (root_fd < 0 || root_len <= 1 || strncmp(path, root, root_len) != 0 ||
+        path[root_len] != '/')
+        return path;
+    path += root_len;
+    while (*path == '/')
+        path++;
+    if (!*path)
+        return root;
+    *fd = root_fd;
+    return path;
+}
+
+int fs_lstat(const char *path, struct stat *st)
+{
+    int fd;
+    const char *p = at(path, &fd);
+
+    return fstatat(fd, p, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int fs_stat(const char *path, struct stat *st)
+{
+    int fd;
+    const char *p = at(path, &fd);
+
+    return fstatat(fd, p, st, 0);
+}
+
+ssize_t fs_readlink(const char *path, char *buf, size_t size)
+{
+    int fd;
+    const char *p = at(path, &fd);
+
+    return readlinkat(fd, p, buf, size);
+}
+
+int fs_access(const char *path, int mode)
+{
+    int fd;
+    const char *p = at(path, &fd);
+
+    /* faccessat without AT_EACCESS: the real ids, as access() */
+    return faccessat(fd, p, mode, 0);
+}
+
+int fs_open_read(const char *path, int extra)
+{
+    int fd;
+    const char *p = at(path, &fd);
+
+    return openat(fd, p, O_RDONLY | O_CLOEXEC | extra);
+}
+
+#if defined(__linux__) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define HAVE_GETDENTS64_WRAPPER 1
+#endif
+
+int fs_list_dir(const char *dir,
+                int (*fn)(void *arg, const char *name, unsigned char type),
+                void *arg)
+{
+    int fd = fs_open_read(dir, O_DIRECTORY), r = 0, e;
+#ifdef HAVE_GETDENTS64_WRAPPER
+    char buf[2048] __attribute__((aligned(8)));
+    ssize_t got = 0;
+#else
+    DIR *d;
+    struct dirent *de;
+#endif
+
+    if (fd < 0)
+        return -1;
+#ifdef HAVE_GETDENTS64_WRAPPER
+    while (r == 0 && (got = getdents64(fd, buf, sizeof(buf))) > 0) {
+        for (ssize_t off = 0; r == 0 && off < got;) {
+            struct dirent64 *de = (struct dirent64 *)(void *)(buf + off);
+            const char *n = de->d_name;
+
+            off += de->d_reclen;
+            if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])))
+                continue;
+            r = fn(arg, n, de->d_type);
+        }
+    }
+    e = r == 0 && got < 0 ? errno : 0;
+    close(fd);
+#else
+    d = fdopendir(fd);
+    if (!d) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    errno = 0;
+    while (r == 0 && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+
+        if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])))
+            continue;
+#ifdef DT_UNKNOWN
+        r = fn(arg, n, de->d_type);
+#else
+        r = fn(arg, n, 0);
+#endif
+        errno = 0;
+    }
+    e = r == 0 ? errno : 0;
+    closedir(d);
+#endif
+    if (e) {
+        errno = e;
+        return -1;
+    }
+    return r;
+}
+
 int fs_read_regular(const char *path, char **data, size_t *len,
                     int *errnum, struct cb_err *err)
 {
@@ -180,7 +329,7 @@ int fs_read_regular(const char *path, char **data, size_t *len,
     *data = NULL;
     if (len)
         *len = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = fs_open_read(path, 0);
     if (fd < 0 || fd_read_regular(fd, data, &n) < 0) {
         e = errno;
         r = e == ENOMEM ? cb_err_set(err, CB_ERR_NOMEM, "out of memory")

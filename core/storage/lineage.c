@@ -67,25 +67,27 @@ static int nomem(struct cb_err *err)
     return cb_err_set(err, CB_ERR_NOMEM, "out of memory");
 }
 
+/* Lookups go through fs_lstat & co., relative to the config dir when
+ * they are under it (fsutil.h: fewer path components per call). */
 static int lexists(const char *p)
 {
     struct stat st;
 
-    return lstat(p, &st) == 0;
+    return fs_lstat(p, &st) == 0;
 }
 
 static int exists(const char *p)
 {
     struct stat st;
 
-    return stat(p, &st) == 0;
+    return fs_stat(p, &st) == 0;
 }
 
 static int is_symlink(const char *p)
 {
     struct stat st;
 
-    return lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+    return fs_lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 static char *dirname_of(const char *p)
@@ -110,7 +112,7 @@ static const char *basename_of(const char *p)
 static char *read_link(const char *link)
 {
     char buf[PATH_MAX];
-    ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+    ssize_t n = fs_readlink(link, buf, sizeof(buf) - 1);
 
     if (n < 0)
         return NULL;
@@ -140,7 +142,7 @@ static char *link_target(const char *link)
 {
     char text[PATH_MAX], *joined, *abs;
     const char *slash;
-    ssize_t n = readlink(link, text, sizeof(text) - 1);
+    ssize_t n = fs_readlink(link, text, sizeof(text) - 1);
 
     if (n < 0)
         return NULL;
@@ -254,47 +256,60 @@ static int has_version(const struct versions *vs, int k, int v)
     return 0;
 }
 
+static int add_version(struct versions *vs, size_t *cap, int k, int v,
+                       int reg)
+{
+    if (vs->n[k] == cap[k]) {
+        size_t nc = cap[k] ? cap[k] * 2 : 16;
+        int *nv = realloc(vs->v[k], nc * sizeof(*nv));
+        unsigned char *nr = nv ? realloc(vs->reg[k], nc) : NULL;
+
+        if (nv)
+            vs->v[k] = nv;
+        if (!nr)
+            return CB_ERR_NOMEM;
+        vs->reg[k] = nr;
+        cap[k] = nc;
+    }
+    vs->reg[k][vs->n[k]] = (unsigned char)reg;
+    vs->v[k][vs->n[k]++] = v;
+    return CB_OK;
+}
+
+struct scan {
+    struct versions *vs;
+    size_t cap[LK_N];
+};
+
+static int scan_entry(void *arg, const char *name, unsigned char type)
+{
+    struct scan *sc = arg;
+
+    for (int k = 0; k < LK_N; k++) {
+        int v = parse_version(name, kind_name[k]);
+
+        if (v >= 0)
+#ifdef DT_REG
+            return add_version(sc->vs, sc->cap, k, v, type == DT_REG);
+#else
+            return add_version(sc->vs, sc->cap, k, v, 0);
+#endif
+    }
+    return 0;
+}
+
 /* Every <kind><N>.pem name in the archive dir (links included, like
- * Certbot's os.listdir).  0 or CB_ERR_NOMEM; a missing dir is empty. */
+ * Certbot's os.listdir).  0 or CB_ERR_NOMEM; a missing or unreadable dir
+ * is empty. */
 static int scan_versions(const char *archive, struct versions *vs)
 {
-    DIR *d = opendir(archive);
-    size_t cap[LK_N] = { 0 };
+    struct scan sc = {vs, {0}};
 
     memset(vs, 0, sizeof(*vs));
-    if (!d)
-        return CB_OK;
-    for (;;) {
-        struct dirent *de = readdir(d);
-        if (!de)
-            break;
-        for (int k = 0; k < LK_N; k++) {
-            int v = parse_version(de->d_name, kind_name[k]);
-            if (v < 0)
-                continue;
-            if (vs->n[k] == cap[k]) {
-                size_t nc = cap[k] ? cap[k] * 2 : 16;
-                int *nv = realloc(vs->v[k], nc * sizeof(*nv));
-                unsigned char *nr = nv ? realloc(vs->reg[k], nc) : NULL;
-                if (nv)
-                    vs->v[k] = nv;
-                if (!nr) {
-                    closedir(d);
-                    versions_free(vs);
-                    return CB_ERR_NOMEM;
-                }
-                vs->reg[k] = nr;
-                cap[k] = nc;
-            }
-#ifdef DT_REG
-            vs->reg[k][vs->n[k]] = de->d_type == DT_REG;
-#else
-            vs->reg[k][vs->n[k]] = 0;
-#endif
-            vs->v[k][vs->n[k]++] = v;
-        }
+    if (fs_list_dir(archive, scan_entry, &sc) == CB_ERR_NOMEM) {
+        versions_free(vs);
+        return CB_ERR_NOMEM;
     }
-    closedir(d);
     return CB_OK;
 }
 

@@ -1,5 +1,6 @@
 /* File-system helpers: exact modes whatever the umask, O_EXCL creation,
  * atomic replacement, path normalisation, rm -rf (A-066, A-310, A-311). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -217,6 +218,75 @@ static void test_read_regular(void)
        "fs_read_regular: a directory is EISDIR");
 }
 
+struct seen {
+    int f, dots, other;
+    unsigned char type;
+};
+
+static int note_entry(void *arg, const char *name, unsigned char type)
+{
+    struct seen *s = arg;
+
+    if (strcmp(name, "f") == 0) {
+        s->f++;
+        s->type = type;
+    } else if (name[0] == '.') {
+        s->dots++;
+    } else {
+        s->other++;
+    }
+    return 0;
+}
+
+/* fs_at_root: lookups under the root go through its descriptor, so they
+ * still work after the root is renamed away; others (a sibling sharing
+ * the root's name as a prefix) go as they are. */
+static void test_at_root(void)
+{
+    char root[512], moved[512], buf[64];
+    struct seen seen = {0};
+    struct stat st;
+    char *d = NULL;
+    size_t n = 0;
+    ssize_t len;
+
+    snprintf(root, sizeof(root), "%s", at("root"));
+    snprintf(moved, sizeof(moved), "%s", at("moved"));
+    fs_mkdirs(at("root/sub"), 0755, NULL);
+    fs_mkdirs(at("rootx"), 0755, NULL);
+    fs_write_atomic(at("root/sub/f"), "x", 1, 0644, NULL);
+    fs_write_atomic(at("rootx/f"), "y", 1, 0644, NULL);
+    if (symlink("sub/f", at("root/l")) < 0)
+        return;
+    fs_at_root(root);
+    ok(rename(root, moved) == 0, "fs_at_root: the root moved away");
+    ok(fs_read_regular(at("root/sub/f"), &d, &n, NULL, NULL) == 0 && d &&
+       n == 1 && d[0] == 'x',
+       "fs_at_root: a file under the root read through its descriptor");
+    free(d);
+    d = NULL;
+    ok(fs_lstat(at("root/l"), &st) == 0 && S_ISLNK(st.st_mode) &&
+       fs_stat(at("root/l"), &st) == 0 && S_ISREG(st.st_mode),
+       "fs_at_root: fs_lstat and fs_stat under the root");
+    len = fs_readlink(at("root/l"), buf, sizeof(buf) - 1);
+    ok(len == 5 && memcmp(buf, "sub/f", 5) == 0,
+       "fs_at_root: fs_readlink under the root");
+    ok(fs_access(at("root/sub/f"), R_OK) == 0,
+       "fs_at_root: fs_access under the root");
+    ok(fs_list_dir(at("root/sub"), note_entry, &seen) == 0 && seen.f == 1 &&
+       seen.dots == 0 && seen.other == 0 && seen.type == DT_REG,
+       "fs_list_dir: the one file with its type, no . or ..");
+    errno = 0;
+    ok(fs_list_dir(at("root/none"), note_entry, &seen) == -1 &&
+       errno == ENOENT, "fs_list_dir: a missing dir is -1, ENOENT");
+    ok(fs_stat(at("rootx/f"), &st) == 0 && S_ISREG(st.st_mode),
+       "fs_at_root: a sibling with the root as name prefix is not under it");
+    fs_at_root(NULL);
+    ok(fs_stat(at("root/sub/f"), &st) < 0 && errno == ENOENT,
+       "fs_at_root(NULL): absolute paths again");
+    rename(moved, root);
+}
+
 int main(void)
 {
     struct cb_err err = { 0 };
@@ -229,6 +299,7 @@ int main(void)
     test_make_or_verify();
     test_write();
     test_read_regular();
+    test_at_root();
     test_abspath();
     test_rmtree();
     umask(022);
