@@ -168,6 +168,7 @@ struct renew_ari_server {
     char *url;
     struct http_client *http;
     struct acme_client *acme;   /* NULL when the directory failed */
+    int none;                   /* learnt: no renewalInfo (acme NULL) */
 };
 
 void renew_ari_cache_clear(struct renew_ari_cache *c)
@@ -180,6 +181,10 @@ void renew_ari_cache_clear(struct renew_ari_cache *c)
     free(c->servers);
     c->servers = NULL;
     c->n = 0;
+    free(c->assumed);
+    c->assumed = NULL;
+    free(c->assume_url);
+    c->assume_url = NULL;
 }
 
 void renew_ari_cache_after_fork(struct renew_ari_cache *c)
@@ -196,36 +201,97 @@ void renew_ari_cache_after_fork(struct renew_ari_cache *c)
         c->servers[kept++] = *s;
     }
     c->n = kept;
+    c->assume = 0;
+    free(c->assumed);
+    c->assumed = NULL;
+    free(c->assume_url);
+    c->assume_url = NULL;
+}
+
+static const struct renew_ari_server *
+find_server(const struct renew_ari_cache *c, const char *url)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->servers[i].url, url) == 0)
+            return &c->servers[i];
+    return NULL;
+}
+
+static enum ari_known server_known(const struct renew_ari_server *s)
+{
+    if (!s)
+        return ARI_UNKNOWN;
+    if (s->none)
+        return ARI_NONE;
+    if (!s->acme)
+        return ARI_FAILED;
+    return acme_directory_get(s->acme, "renewalInfo") ? ARI_OFFERED
+                                                      : ARI_NONE;
+}
+
+enum ari_known renew_ari_known(const struct renew_ari_cache *c,
+                               const char *url)
+{
+    return server_known(find_server(c, url));
+}
+
+const char *renew_ari_server_url(const struct renew_ari_cache *c, size_t i)
+{
+    return i < c->n ? c->servers[i].url : NULL;
+}
+
+/* A new entry for url (copied), zeroed; NULL on ENOMEM. */
+static struct renew_ari_server *add_server(struct renew_ari_cache *c,
+                                           const char *url)
+{
+    struct renew_ari_server *grown, *s;
+
+    grown = realloc(c->servers, (c->n + 1) * sizeof(*grown));
+    if (!grown)
+        return NULL;
+    c->servers = grown;
+    s = &c->servers[c->n];
+    memset(s, 0, sizeof(*s));
+    s->url = strdup(url);
+    if (!s->url)
+        return NULL;
+    c->n++;
+    return s;
+}
+
+int renew_ari_cache_learn(struct renew_ari_cache *c, const char *url,
+                          enum ari_known k)
+{
+    struct renew_ari_server *s;
+
+    if ((k != ARI_NONE && k != ARI_FAILED) || find_server(c, url))
+        return CB_OK;
+    s = add_server(c, url);
+    if (!s)
+        return CB_ERR_NOMEM;
+    s->none = k == ARI_NONE;
+    return CB_OK;
 }
 
 static struct acme_client *ari_client(const struct cb_config *cfg,
                                       struct renew_ari_cache *c,
                                       const char *url, struct cb_err *err)
 {
-    struct renew_ari_server *grown, *s;
+    const struct renew_ari_server *known = find_server(c, url);
+    struct renew_ari_server *s;
     struct http_opts opts = {0};
     char *ua;
 
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->servers[i].url, url) == 0) {
-            if (!c->servers[i].acme)
-                cb_err_set(err, CB_ERR_NET, "directory %s unavailable", url);
-            return c->servers[i].acme;
-        }
-    grown = realloc(c->servers, (c->n + 1) * sizeof(*grown));
-    if (!grown) {
+    if (known) {
+        if (!known->acme)
+            cb_err_set(err, CB_ERR_NET, "directory %s unavailable", url);
+        return known->acme;
+    }
+    s = add_server(c, url);
+    if (!s) {
         cb_err_set(err, CB_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    c->servers = grown;
-    s = &c->servers[c->n];
-    memset(s, 0, sizeof(*s));
-    s->url = strdup(url);
-    if (!s->url) {
-        cb_err_set(err, CB_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    c->n++;
     ua = session_user_agent(cfg);
     opts.verify_ssl = !config_bool(cfg, "no_verify_ssl");
     opts.user_agent = ua;
@@ -236,17 +302,13 @@ static struct acme_client *ari_client(const struct cb_config *cfg,
     return s->acme;
 }
 
-/* Has this run already seen that server's directory, without a
- * renewalInfo URL?  Then no lineage of it needs its certificate read
+/* Has this run already seen (or learnt) that server's directory, without
+ * a renewalInfo URL?  Then no lineage of it needs its certificate read
  * for an ARI identifier. */
 static int ari_known_unsupported(const struct renew_ari_cache *c,
                                  const char *url)
 {
-    for (size_t i = 0; i < c->n; i++)
-        if (strcmp(c->servers[i].url, url) == 0)
-            return c->servers[i].acme &&
-                   !acme_directory_get(c->servers[i].acme, "renewalInfo");
-    return 0;
+    return renew_ari_known(c, url) == ARI_NONE;
 }
 
 static void iso_time(int64_t t, char *buf, size_t len)
@@ -322,6 +384,17 @@ static int ari_time_snap(const struct cb_config *cfg, struct lineage *l,
         goto out;     /* expired: renew without asking */
     if (ari_known_unsupported(cache, server))
         goto out;     /* as acme_renewal_info_get would say, unasked */
+    if (cache->assume && renew_ari_known(cache, server) == ARI_UNKNOWN &&
+        (!cache->assume_url || strcmp(cache->assume_url, server) == 0)) {
+        /* decided as without ARI; the caller checks that later.  One
+         * server only: the one whose word the caller then waits for */
+        if (!cache->assume_url)
+            cache->assume_url = strdup(server);
+        if (!cache->assumed)
+            cache->assumed = strdup(server);
+        if (cache->assumed)
+            goto out;
+    }
     path = strdup(s->cert_path);
     if (!path || fs_read_all(path, &pem, &len, &err) != CB_OK)
         goto out;

@@ -22,19 +22,47 @@ int lineage_should_autorenew(const struct lineage *l, int64_t now);
 
 /* ARI (SPEC 4.5 step 3): ACME clients of one renew run, one per stored
  * server, so each directory is fetched once.  Zero-initialise; free with
- * renew_ari_cache_clear. */
+ * renew_ari_cache_clear.
+ *
+ * assume (issue 7): a caller that can hold decisions and make them again
+ * sets it; then a lineage whose server this cache does not know yet is
+ * decided as if that server offered no ARI, without fetching anything,
+ * and the server's URL is left in assumed (caller-freed; NULL when the
+ * decision assumed nothing).  Only the first such server is assumed
+ * about; others are fetched as usual.  renew's forkmap helper fetches the
+ * directory meanwhile and says what it found (renew_ari_cache_learn). */
 struct renew_ari_server;
 struct renew_ari_cache {
     struct renew_ari_server *servers;
     size_t n;
+    int assume;
+    char *assumed;
+    char *assume_url;           /* the one server assumed about */
 };
 void renew_ari_cache_clear(struct renew_ari_cache *c);
 /* In a child process (util/forkmap.h): forget the clients that would
  * send requests (servers offering ARI) without closing anything, since
  * their connections are the parent's; the child makes its own when it
  * needs them.  Servers known to offer no ARI (nothing to ask) and
- * failed directories stay. */
+ * failed directories stay.  Assumes nothing. */
 void renew_ari_cache_after_fork(struct renew_ari_cache *c);
+
+/* What a cache knows of a server's directory. */
+enum ari_known {
+    ARI_UNKNOWN,    /* not fetched */
+    ARI_NONE,       /* no renewalInfo: nothing to ask */
+    ARI_OFFERED,    /* renewalInfo */
+    ARI_FAILED      /* could not be fetched */
+};
+enum ari_known renew_ari_known(const struct renew_ari_cache *c,
+                               const char *url);
+/* Server i (< c->n): its URL and what is known of it. */
+const char *renew_ari_server_url(const struct renew_ari_cache *c, size_t i);
+/* Take another process's word for url: ARI_NONE and ARI_FAILED are kept
+ * (no request will be made, as if fetched here); ARI_OFFERED is not (this
+ * process fetches its own client when it asks).  0 or CB_ERR_NOMEM. */
+int renew_ari_cache_learn(struct renew_ari_cache *c, const char *url,
+                          enum ari_known k);
 
 /* The ARI renewal time of the lineage's newest certificate, asked of the
  * lineage's stored server: 1 and *when set, or 0 (no ARI: no server,

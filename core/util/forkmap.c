@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,7 +43,13 @@ struct forkmap {
     size_t next;       /* the item expected next */
     size_t n;
     int gone;          /* helper dead or out of step: caller does the rest */
+    int side;          /* read end of the side channel; -1 at its EOF */
+    char *sbuf;        /* side channel bytes not yet a whole line */
+    size_t slen;
 };
+
+/* In the helper: the write end of the side channel. */
+static int side_out = -1;
 
 int forkmap_worth(size_t n)
 {
@@ -137,13 +144,14 @@ static int send_batch(struct buf *batch, int data, int notify,
 
 /* The helper: items [from, n), each under its own capture. */
 static void child_main(size_t from, size_t n, forkmap_fn fn, void *arg,
-                       int notify, int data)
+                       int notify, int data, int side)
 {
     struct buf rec = {0}, batch = {0};
     uint64_t written = 0;
     size_t items = 0;
 
     signal(SIGPIPE, SIG_DFL);   /* the caller gone: so are we */
+    side_out = side;
     for (size_t i = from; i < n && !interrupted(); i++) {
         struct out_capture *c = out_capture_new();
         struct strvec res = {0};
@@ -165,6 +173,7 @@ static void child_main(size_t from, size_t n, forkmap_fn fn, void *arg,
             break;
     }
     send_batch(&batch, data, notify, &written);
+    close(side);
     free(rec.p);
     free(batch.p);
     _exit(0);
@@ -174,25 +183,32 @@ struct forkmap *forkmap_start(size_t from, size_t n, forkmap_fn fn,
                               void *arg)
 {
     struct forkmap *m = calloc(1, sizeof(*m));
-    int p[2] = {-1, -1}, data = -1;
+    int p[2] = {-1, -1}, side[2] = {-1, -1}, data = -1;
     pid_t pid;
 
-    if (!m || from >= n || pipe(p) < 0 || (data = tempfile_open(NULL)) < 0)
+    if (!m || from >= n || pipe(p) < 0 || pipe(side) < 0 ||
+        (data = tempfile_open(NULL)) < 0)
         goto fail;
-    /* renewal children exec hooks: the pipe is not theirs */
-    fcntl(p[0], F_SETFD, FD_CLOEXEC);
-    fcntl(p[1], F_SETFD, FD_CLOEXEC);
+    /* renewal children exec hooks: the pipes are not theirs */
+    for (int k = 0; k < 2; k++) {
+        fcntl(p[k], F_SETFD, FD_CLOEXEC);
+        fcntl(side[k], F_SETFD, FD_CLOEXEC);
+    }
+    fcntl(side[0], F_SETFL, O_NONBLOCK);
     out_flush_all();            /* nothing buffered is written twice */
     pid = fork();
     if (pid < 0)
         goto fail;
     if (pid == 0) {
         close(p[0]);
-        child_main(from, n, fn, arg, p[1], data);
+        close(side[0]);
+        child_main(from, n, fn, arg, p[1], data, side[1]);
     }
     close(p[1]);
+    close(side[1]);
     m->pid = pid;
     m->notify = p[0];
+    m->side = side[0];
     m->data = data;
     m->next = from;
     m->n = n;
@@ -200,9 +216,11 @@ struct forkmap *forkmap_start(size_t from, size_t n, forkmap_fn fn,
               n, (long)pid);
     return m;
 fail:
-    if (p[0] >= 0) {
-        close(p[0]);
-        close(p[1]);
+    for (int k = 0; k < 2; k++) {
+        if (p[k] >= 0)
+            close(p[k]);
+        if (side[k] >= 0)
+            close(side[k]);
     }
     if (data >= 0)
         close(data);
@@ -327,11 +345,83 @@ gone:
     return FORKMAP_SELF;
 }
 
+int forkmap_tell(const char *line)
+{
+    char buf[4096];
+    size_t len = strlen(line);
+
+    if (side_out < 0 || len >= sizeof(buf))
+        return -1;
+    memcpy(buf, line, len);
+    buf[len] = '\n';
+    /* one write of at most PIPE_BUF bytes: never interleaved */
+    return fd_write_all(side_out, buf, len + 1);
+}
+
+/* Move the whole lines of sbuf into lines. */
+static void side_lines(struct forkmap *m, struct strvec *lines)
+{
+    size_t start = 0;
+
+    for (size_t k = 0; k < m->slen; k++) {
+        if (m->sbuf[k] != '\n')
+            continue;
+        m->sbuf[k] = '\0';
+        strvec_push(lines, m->sbuf + start);
+        start = k + 1;
+    }
+    memmove(m->sbuf, m->sbuf + start, m->slen - start);
+    m->slen -= start;
+}
+
+int forkmap_heard(struct forkmap *m, struct strvec *lines, int wait)
+{
+    size_t before = lines->n;
+
+    if (!m || m->side < 0)
+        return -1;
+    for (;;) {
+        char chunk[4096], *grown;
+        ssize_t got = read(m->side, chunk, sizeof(chunk));
+
+        if (got > 0) {
+            grown = realloc(m->sbuf, m->slen + (size_t)got);
+            if (!grown)
+                return -1;
+            m->sbuf = grown;
+            memcpy(m->sbuf + m->slen, chunk, (size_t)got);
+            m->slen += (size_t)got;
+            side_lines(m, lines);
+            continue;
+        }
+        if (got == 0) {         /* the helper closed it: nothing more */
+            close(m->side);
+            m->side = -1;
+            return lines->n > before ? 0 : -1;
+        }
+        if (errno == EINTR && !interrupted())
+            continue;
+        if (errno != EAGAIN || interrupted())
+            return -1;
+        if (!wait || lines->n > before)
+            return 0;
+        {
+            struct pollfd pfd = {m->side, POLLIN, 0};
+
+            if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+                return -1;
+        }
+    }
+}
+
 void forkmap_end(struct forkmap *m)
 {
     if (!m)
         return;
     close(m->notify);           /* a helper still writing gets EPIPE */
+    if (m->side >= 0)
+        close(m->side);
+    free(m->sbuf);
     close(m->data);
     free(m->rbuf);
     if (m->pid > 0) {

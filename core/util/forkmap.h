@@ -51,6 +51,17 @@ struct forkmap *forkmap_start(size_t from, size_t n, forkmap_fn fn,
  * FORKMAP_SELF when the helper is gone (the caller handles item i). */
 int forkmap_next(struct forkmap *m, size_t i, struct strvec *result);
 
+/* A side channel from the helper to the caller, for what the caller
+ * needs before it reaches the helper's items (renew: what the helper
+ * learnt of a CA's directory, which the caller's own decisions wait on).
+ * In the helper, forkmap_tell() sends one line (no '\n' in it, at most
+ * 4000 bytes).  In the caller, forkmap_heard() appends the lines that
+ * arrived so far to lines; with wait, it first waits for at least one
+ * line.  0, or -1 when the helper is gone (or never started) and no more
+ * lines will come. */
+int forkmap_tell(const char *line);
+int forkmap_heard(struct forkmap *m, struct strvec *lines, int wait);
+
 /* Stop the helper (if still running), reap it, free m.  NULL-safe. */
 void forkmap_end(struct forkmap *m);
 

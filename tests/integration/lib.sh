@@ -736,6 +736,57 @@ serve_webroot() {
     wait_http "http://127.0.0.1:$HTTP_PORT/" 100
 }
 
+# ari_stub PORT: an ACME directory on loopback that offers ARI
+# (renewalInfo), since pebble 2.4 has none; lineages whose stored server
+# is http://127.0.0.1:PORT/dir are asked through it (renewals still go to
+# pebble, given by --server).  Every ARI request path is appended to
+# $T/ari.log; $T/ari.mode says the answer: past (a window in the past,
+# Retry-After: 3600), future (a window in 2099) or 500.  Run it in the
+# background and cleanup_pid its PID.
+ari_stub() {
+    # exec: the background job is python itself, so cleanup_pid stops it
+    exec python3 - "$1" "$T/ari.mode" "$T/ari.log" >"$T/ari.out" 2>&1 <<'PY'
+import http.server, sys
+port, mode_file, log_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+base = "http://127.0.0.1:%d" % port
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+    def send(self, code, body, extra=()):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Replay-Nonce", "stubnonce")
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body.encode())
+    def do_HEAD(self):
+        self.send(200, "")
+    def do_GET(self):
+        if self.path == "/dir":
+            self.send(200, '{"newNonce": "%s/nonce", "newAccount": "%s/acct", '
+                      '"newOrder": "%s/order", "renewalInfo": "%s/ari"}'
+                      % (base, base, base, base))
+            return
+        if self.path.startswith("/ari/"):
+            with open(log_file, "a") as f:
+                f.write(self.path + "\n")
+            mode = open(mode_file).read().strip()
+            if mode == "500":
+                self.send(500, '{"type": "urn:ietf:params:acme:error:serverInternal"}')
+            else:
+                year = "2099" if mode == "future" else "2020"
+                self.send(200, '{"suggestedWindow": {"start": "%s-01-01T00:00:00Z", '
+                          '"end": "%s-01-02T00:00:00Z"}}' % (year, year),
+                          [("Retry-After", "3600")])
+            return
+        self.send(404, "{}")
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+PY
+}
+# ari_requests: how many ARI requests ari_stub answered so far
+ari_requests() { wc -l <"$T/ari.log" 2>/dev/null | tr -d ' '; }
+
 # nginx_serve ROOT [EXTRA]: a real nginx on 127.0.0.1:$HTTP_PORT whose
 # default server serves ROOT, plus EXTRA (more server blocks) inside
 # http {}.  Run as root it serves as nobody, so a challenge file or

@@ -335,50 +335,9 @@ run cbn renew --dry-run --cert-name in1.test
 hasnt "$OUT" "Reloading" "A-177 a dry run does not reload the installer"
 
 # ------------------------------------------------------------ ARI
-# pebble 2.4 has no renewalInfo: a stub directory on loopback answers ARI
-# for lineages whose stored server points at it (renewals still go to
-# pebble, given by --server).  $T/ari.mode: past (a window in the past,
-# Retry-After: 3600) or 500.
-ari_stub() {
-    # exec: the background job is python itself, so cleanup_pid stops it
-    exec python3 - "$1" "$T/ari.mode" "$T/ari.log" >"$T/ari.out" 2>&1 <<'PY'
-import http.server, sys
-port, mode_file, log_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-base = "http://127.0.0.1:%d" % port
-class H(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *a):
-        pass
-    def send(self, code, body, extra=()):
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Replay-Nonce", "stubnonce")
-        for k, v in extra:
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body.encode())
-    def do_HEAD(self):
-        self.send(200, "")
-    def do_GET(self):
-        if self.path == "/dir":
-            self.send(200, '{"newNonce": "%s/nonce", "newAccount": "%s/acct", '
-                      '"newOrder": "%s/order", "renewalInfo": "%s/ari"}'
-                      % (base, base, base, base))
-            return
-        if self.path.startswith("/ari/"):
-            with open(log_file, "a") as f:
-                f.write(self.path + "\n")
-            mode = open(mode_file).read().strip()
-            if mode == "500":
-                self.send(500, '{"type": "urn:ietf:params:acme:error:serverInternal"}')
-            else:
-                self.send(200, '{"suggestedWindow": {"start": "2020-01-01T00:00:00Z", '
-                          '"end": "2020-01-02T00:00:00Z"}}', [("Retry-After", "3600")])
-            return
-        self.send(404, "{}")
-http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
-PY
-}
-ari_requests() { wc -l <"$T/ari.log" 2>/dev/null | tr -d ' '; }
+# pebble 2.4 has no renewalInfo: lib.sh's ari_stub answers ARI for
+# lineages whose stored server points at it (renewals still go to
+# pebble, given by --server).
 # within SLACK seconds of now + OFFSET?
 near() {
     local got want

@@ -133,4 +133,50 @@ ok "renew: a lineage not due was not renewed" \
 same_as_one_process certificates
 like "$OUT" "Certificate Name: seed-00080" "certificates: the last lineage is listed"
 
+# A CA that offers ARI.  This process decides its first confs as if the
+# server had none while the helper fetches the directory, then hears it
+# has: those decisions are made again, now asking.  Every lineage is
+# asked exactly once, as by one process (the clones share one
+# certificate, so the requests are counted, not told apart), with the
+# same output.  Modes:
+# future (nothing due), 500 (a warning per lineage, retry stored).
+if free_ports 1; then
+    ARI_PORT=${FREE_PORTS[0]}
+    echo future >"$T/ari.mode"
+    : >"$T/ari.log"
+    ari_stub "$ARI_PORT" &
+    cleanup_pid $!
+    wait_http "http://127.0.0.1:$ARI_PORT/dir" 100 || diag "ARI stub did not start"
+    for mode in future 500; do
+        echo "$mode" >"$T/ari.mode"
+        for how in one two; do
+            d=$T/ari.$mode.$how
+            rm -rf "$d"
+            make_set "$d"
+            sed -i "s#^server = .*#server = http://127.0.0.1:$ARI_PORT/dir#" \
+                "$d"/conf/renewal/*.conf
+        done
+        : >"$T/ari.log"
+        run_in "$T/ari.$mode.one" CERTBOT_NO_FORKMAP=1 -- renew
+        rc1=$RC out1=$OUT err1=$ERR asked1=$(ari_requests)
+        : >"$T/ari.log"
+        run_in "$T/ari.$mode.two" CERTBOT_FORKMAP_MIN=4 -- renew
+        asked2=$(ari_requests)
+        ok "ARI $mode: one process asked for each good lineage ($asked1)" \
+            test "$asked1" -ge 70
+        is "$asked2" "$asked1" "ARI $mode: with the helper, each asked once too"
+        is "$RC" "$rc1" "ARI $mode: exit code as one process"
+        one=$T/ari.$mode.one two=$T/ari.$mode.two
+        is "$OUT" "${out1//$one/$two}" "ARI $mode: stdout as one process"
+        is "$ERR" "${err1//$one/$two}" "ARI $mode: stderr as one process"
+        is "$(grep -l '^ari_retry_after' "$two"/conf/renewal/*.conf | wc -l)" \
+            "$(grep -l '^ari_retry_after' "$one"/conf/renewal/*.conf | wc -l)" \
+            "ARI $mode: the retry time stored in as many confs"
+    done
+    like "$err1" "An error occurred requesting ACME Renewal Information" \
+        "ARI 500: the error is warned about"
+else
+    skip "no free port for the ARI stub" 13
+fi
+
 done_testing
