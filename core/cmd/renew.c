@@ -290,8 +290,8 @@ struct deciders {
     int started;                /* the helper considered */
     struct held *held;          /* confs [held_from, +held_n) decided */
     size_t held_from, held_n, held_next;
-    struct strvec offered;      /* servers the helper found offering ARI */
     int any_assumed;            /* a held decision assumed (assume_url) */
+    int assume_offered;         /* the helper found assume_url offers ARI */
 };
 
 static int decide_in_helper(void *arg, size_t i, struct strvec *res)
@@ -360,30 +360,22 @@ static int hear_helper(struct deciders *dc, int wait)
         if (l[0] == 'N' || l[0] == 'F')
             renew_ari_cache_learn(dc->ari, l + 1,
                                   l[0] == 'N' ? ARI_NONE : ARI_FAILED);
-        else if (l[0] == 'A')
-            strvec_push(&dc->offered, l + 1);
+        else if (l[0] == 'A' && dc->ari->assume_url &&
+                 strcmp(l + 1, dc->ari->assume_url) == 0)
+            dc->assume_offered = 1;
     }
     strvec_clear(&lines);
     return r;
 }
 
-/* Has the helper said what url offers? */
-static int heard_of(const struct deciders *dc, const char *url)
-{
-    if (renew_ari_known(dc->ari, url) != ARI_UNKNOWN)
-        return 1;
-    for (size_t k = 0; k < dc->offered.n; k++)
-        if (strcmp(dc->offered.v[k], url) == 0)
-            return 1;
-    return 0;
-}
-
 /* Are the held decisions' assumptions answered?  They are all about one
- * server (renew_ari_cache.assume_url). */
+ * server (renew_ari_cache.assume_url), which the helper's lines name. */
 static int answered(const struct deciders *dc)
 {
-    return !dc->any_assumed || !dc->ari->assume_url ||
-           heard_of(dc, dc->ari->assume_url);
+    const char *url = dc->ari->assume_url;
+
+    return !dc->any_assumed || !url || dc->assume_offered ||
+           renew_ari_known(dc->ari, url) != ARI_UNKNOWN;
 }
 
 /* Decide conf j into h, its output captured. */
@@ -509,7 +501,6 @@ static void deciders_end(struct deciders *dc)
     }
     free(dc->held);
     dc->held = NULL;
-    strvec_clear(&dc->offered);
     dc->ari->assume = 0;
 }
 
