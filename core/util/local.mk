@@ -16,6 +16,12 @@ tests_unit_test_out_capture_SOURCES = tests/unit/test_out_capture.c
 tests_unit_test_out_capture_CFLAGS = $(UNIT_COMPILE_FLAGS)
 tests_unit_test_out_capture_LDADD = $(UNIT_LINK)
 TESTS += tests/unit/test_out_capture
+
+check_PROGRAMS += tests/unit/test_forkmap
+tests_unit_test_forkmap_SOURCES = tests/unit/test_forkmap.c
+tests_unit_test_forkmap_CFLAGS = $(UNIT_COMPILE_FLAGS)
+tests_unit_test_forkmap_LDADD = $(UNIT_LINK)
+TESTS += tests/unit/test_forkmap
 # core/util/http.c (acme room)
 libcbcore_la_SOURCES += core/util/http.c core/util/http.h \
 	core/util/curl_lazy.c core/util/curl_lazy.h
