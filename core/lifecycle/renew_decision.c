@@ -171,6 +171,16 @@ struct renew_ari_server {
     int none;                   /* learnt: no renewalInfo (acme NULL) */
 };
 
+/* Assume nothing any more (and forget what was assumed). */
+static void forget_assumptions(struct renew_ari_cache *c)
+{
+    c->assume = 0;
+    free(c->assumed);
+    c->assumed = NULL;
+    free(c->assume_url);
+    c->assume_url = NULL;
+}
+
 void renew_ari_cache_clear(struct renew_ari_cache *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -181,10 +191,7 @@ void renew_ari_cache_clear(struct renew_ari_cache *c)
     free(c->servers);
     c->servers = NULL;
     c->n = 0;
-    free(c->assumed);
-    c->assumed = NULL;
-    free(c->assume_url);
-    c->assume_url = NULL;
+    forget_assumptions(c);
 }
 
 void renew_ari_cache_after_fork(struct renew_ari_cache *c)
@@ -201,11 +208,7 @@ void renew_ari_cache_after_fork(struct renew_ari_cache *c)
         c->servers[kept++] = *s;
     }
     c->n = kept;
-    c->assume = 0;
-    free(c->assumed);
-    c->assumed = NULL;
-    free(c->assume_url);
-    c->assume_url = NULL;
+    forget_assumptions(c);
 }
 
 static const struct renew_ari_server *
