@@ -317,7 +317,7 @@ int fs_list_dir(const char *dir,
         errno = e;
         return -1;
     }
-    return r;
+    return r ? 1 : 0;
 }
 
 int fs_read_regular(const char *path, char **data, size_t *len,

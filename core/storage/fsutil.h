@@ -53,9 +53,10 @@ int fs_access(const char *path, int mode);
 int fs_open_read(const char *path, int extra);
 
 /* Call fn for every entry of dir but "." and "..", with its d_type
- * (DT_UNKNOWN where the file system has none); fn returns 0 to go on.
- * 0, -1 with errno when dir cannot be read (ENOENT for a missing one),
- * or what fn returned when it stopped.  Reads with getdents64 into a
+ * (DT_UNKNOWN where the file system has none); fn returns 0 to go on,
+ * anything else to stop (say why in arg).  0 when every entry was seen,
+ * 1 when fn stopped, -1 with errno when dir cannot be read (ENOENT for a
+ * missing one).  Reads with getdents64 into a
  * stack buffer where there is one (no DIR allocation, no fstat). */
 int fs_list_dir(const char *dir,
                 int (*fn)(void *arg, const char *name, unsigned char type),

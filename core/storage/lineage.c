@@ -279,6 +279,7 @@ static int add_version(struct versions *vs, size_t *cap, int k, int v,
 struct scan {
     struct versions *vs;
     size_t cap[LK_N];
+    int oom;
 };
 
 static int scan_entry(void *arg, const char *name, unsigned char type)
@@ -288,12 +289,14 @@ static int scan_entry(void *arg, const char *name, unsigned char type)
     for (int k = 0; k < LK_N; k++) {
         int v = parse_version(name, kind_name[k]);
 
-        if (v >= 0)
+        if (v < 0)
+            continue;
 #ifdef DT_REG
-            return add_version(sc->vs, sc->cap, k, v, type == DT_REG);
+        sc->oom = add_version(sc->vs, sc->cap, k, v, type == DT_REG) < 0;
 #else
-            return add_version(sc->vs, sc->cap, k, v, 0);
+        sc->oom = add_version(sc->vs, sc->cap, k, v, 0) < 0;
 #endif
+        return sc->oom;
     }
     return 0;
 }
@@ -303,10 +306,11 @@ static int scan_entry(void *arg, const char *name, unsigned char type)
  * is empty. */
 static int scan_versions(const char *archive, struct versions *vs)
 {
-    struct scan sc = {vs, {0}};
+    struct scan sc = {vs, {0}, 0};
 
     memset(vs, 0, sizeof(*vs));
-    if (fs_list_dir(archive, scan_entry, &sc) == CB_ERR_NOMEM) {
+    fs_list_dir(archive, scan_entry, &sc);
+    if (sc.oom) {
         versions_free(vs);
         return CB_ERR_NOMEM;
     }
@@ -872,12 +876,23 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* glob("*.conf"): no hidden files, so our temp files never show.
+ * Stops (1) only when out of memory. */
+static int conf_entry(void *arg, const char *name, unsigned char type)
+{
+    size_t n = strlen(name);
+
+    (void)type;
+    if (name[0] == '.' || n < 5 || strcmp(name + n - 5, ".conf") != 0)
+        return 0;
+    return strvec_push(arg, name) < 0;
+}
+
 int lineage_list_confs(const char *config_dir, struct strvec *out,
                        struct cb_err *err)
 {
     char *abs = fs_abspath(config_dir), *dir = NULL;
     struct strvec names = { 0 };
-    DIR *d = NULL;
     int r = CB_OK;
 
     if (!abs || asprintf(&dir, "%s/renewal", abs) < 0) {
@@ -885,26 +900,14 @@ int lineage_list_confs(const char *config_dir, struct strvec *out,
         r = nomem(err);
         goto out;
     }
-    d = opendir(dir);
-    if (!d) {
-        if (errno != ENOENT)
-            r = os_err(err, errno, dir);
+    r = fs_list_dir(dir, conf_entry, &names);
+    if (r > 0) {
+        r = nomem(err);
         goto out;
     }
-    /* glob("*.conf"): no hidden files, so our temp files never show */
-    for (;;) {
-        struct dirent *de = readdir(d);
-        size_t n;
-        if (!de)
-            break;
-        n = strlen(de->d_name);
-        if (de->d_name[0] == '.' || n < 5 ||
-            strcmp(de->d_name + n - 5, ".conf") != 0)
-            continue;
-        if (strvec_push(&names, de->d_name) < 0) {
-            r = nomem(err);
-            goto out;
-        }
+    if (r < 0) {
+        r = errno == ENOENT ? CB_OK : os_err(err, errno, dir);
+        goto out;
     }
     if (names.n > 1)
         qsort(names.v, names.n, sizeof(*names.v), cmp_str);
@@ -914,8 +917,6 @@ int lineage_list_confs(const char *config_dir, struct strvec *out,
             goto out;
         }
 out:
-    if (d)
-        closedir(d);
     free(abs);
     free(dir);
     strvec_clear(&names);

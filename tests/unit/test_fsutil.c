@@ -238,6 +238,14 @@ static int note_entry(void *arg, const char *name, unsigned char type)
     return 0;
 }
 
+static int stop_at_once(void *arg, const char *name, unsigned char type)
+{
+    (void)arg;
+    (void)name;
+    (void)type;
+    return -1;      /* any nonzero value stops, even CB_ERR_NOMEM's -1 */
+}
+
 /* fs_at_root: lookups under the root go through its descriptor, so they
  * still work after the root is renamed away; others (a sibling sharing
  * the root's name as a prefix) go as they are. */
@@ -279,6 +287,8 @@ static void test_at_root(void)
     errno = 0;
     ok(fs_list_dir(at("root/none"), note_entry, &seen) == -1 &&
        errno == ENOENT, "fs_list_dir: a missing dir is -1, ENOENT");
+    ok(fs_list_dir(at("root/sub"), stop_at_once, &seen) == 1,
+       "fs_list_dir: 1 when fn stops (never -1, a missing dir's answer)");
     ok(fs_stat(at("rootx/f"), &st) == 0 && S_ISREG(st.st_mode),
        "fs_at_root: a sibling with the root as name prefix is not under it");
     fs_at_root(NULL);
