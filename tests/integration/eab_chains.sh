@@ -10,8 +10,12 @@ have_certbot || skip_all "certbot under test not found: $CERTBOT"
 
 b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 
+# Keys are random, so one in 64 begins with '-': as a separate argument
+# that reads as an option (argparse, and so ours, exits 2), so every key is
+# passed as --eab-hmac-key=KEY. OTHER_KEY always begins with '-' so that
+# form is exercised on every run, not on one in 64.
 EAB_KEY=$(openssl rand 48 | b64url)
-OTHER_KEY=$(openssl rand 48 | b64url)
+OTHER_KEY=-$(openssl rand 48 | b64url | cut -c2-)
 export PEBBLE_EAB_REQUIRED=true
 export PEBBLE_EAB_KEYS="{\"kid-1\": \"$EAB_KEY\"}"
 pebble_start || bail_out "could not start pebble (EAB)"
@@ -46,7 +50,7 @@ has "$ERR" "Server requires external account binding. Please use --eab-kid and -
 is "$(account_dirs)" "" "A-051 no account saved"
 
 # ---------------------------------------------------------------- A-052
-run cbn register --eab-kid kid-1 --eab-hmac-key "$EAB_KEY"
+run cbn register --eab-kid kid-1 --eab-hmac-key="$EAB_KEY"
 is "$RC" 0 "A-052 register with the right EAB key: exit 0" || show_run
 has_line "$OUT" "Account registered." "A-052 account registered"
 is "$(account_dirs | wc -l)" 1 "A-052 one account saved"
@@ -63,14 +67,14 @@ run cbn certonly --standalone -d eab.test
 is "$RC" 0 "A-052 the EAB account obtains a certificate" || show_run
 
 new_dirs
-run cbn register --eab-kid kid-1 --eab-hmac-key "$OTHER_KEY"
+run cbn register --eab-kid kid-1 --eab-hmac-key="$OTHER_KEY"
 is "$RC" 1 "A-052 wrong EAB key: exit 1"
 has "$ERR" "Unable to register an account with ACME server. Error returned by the ACME server: " \
     "A-052 the CA's error is relayed"
 is "$(account_dirs)" "" "A-052 no account saved with a wrong key"
 
 new_dirs
-run cbn register --eab-kid kid-2 --eab-hmac-key "$EAB_KEY"
+run cbn register --eab-kid kid-2 --eab-hmac-key="$EAB_KEY"
 is "$RC" 1 "A-052 unknown EAB kid: exit 1"
 has "$ERR" "Unable to register an account with ACME server." \
     "A-052 unknown kid relayed as a registration error"
@@ -80,7 +84,7 @@ has "$ERR" "Unable to register an account with ACME server." \
 # HS256, HS384 and HS512), and the debug log shows the header sent.
 for alg in HS512 HS384; do
     new_dirs
-    run cbn register --eab-kid kid-1 --eab-hmac-key "$EAB_KEY" \
+    run cbn register --eab-kid kid-1 --eab-hmac-key="$EAB_KEY" \
         --eab-hmac-alg "$alg"
     v56 is "$RC" 0 "A-053 --eab-hmac-alg $alg accepted by the CA [5.6]" ||
         show_run
