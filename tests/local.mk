@@ -68,6 +68,7 @@ AM_TESTS_ENVIRONMENT += CB_TAP_DRIVER=1; export CB_TAP_DRIVER;
 EXTRA_DIST += $(INTEGRATION_TESTS) \
 	tests/integration/lib.sh \
 	bench/clone-lineages \
+	bench/webroot-server \
 	tests/integration/README.md \
 	scripts/deps.sh
 

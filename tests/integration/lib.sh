@@ -725,11 +725,14 @@ account_dirs() {
         -type d 2>/dev/null | LC_ALL=C sort
 }
 
-# serve_webroot DIR: python3's plain HTTP server for DIR on pebble's
-# HTTP-01 port (stopped at exit; WEB_PID holds its PID).  0 once it answers.
+# serve_webroot DIR: an HTTP server for DIR on pebble's HTTP-01 port
+# (stopped at exit; WEB_PID holds its PID).  0 once it answers.
+# bench/webroot-server, not `python3 -m http.server`: that one's listen
+# backlog of 5 overflows when pebble validates several renewals at once
+# (three connections each), and each dropped SYN costs a 1 s retry.
 WEB_PID=
 serve_webroot() {
-    python3 -m http.server --bind 127.0.0.1 --directory "$1" "$HTTP_PORT" \
+    python3 "$top_srcdir/bench/webroot-server" "$HTTP_PORT" "$1" \
         >"$T/http.log" 2>&1 &
     WEB_PID=$!
     cleanup_pid "$WEB_PID"
